@@ -1,0 +1,78 @@
+"""Plan peer convenings: agendas, session and tour places, networking tables, calendars.
+
+The flat namespace re-exports what a planner's script needs::
+
+    import convening
+    event = convening.read_event("event.xlsx")
+    plan = convening.solve(event, time_limit=30)
+    convening.write_plan(plan, "out")
+"""
+
+import logging
+
+from convening.builder import EventBuilder
+from convening.errors import (
+    ConveningError,
+    ConveningWarning,
+    DelegationShapeWarning,
+    EventError,
+    InfeasibleError,
+    OverlappingSlotsWarning,
+    Problem,
+    UnknownPreferenceWarning,
+)
+from convening.model import (
+    City,
+    Delegation,
+    Event,
+    NetworkingRule,
+    NetworkingSetting,
+    Participant,
+    Preference,
+    Role,
+    Room,
+    RuleKind,
+    Session,
+    SessionKind,
+    Slot,
+    SlotKind,
+    Tour,
+)
+from convening.plan import ActivityKind, ItineraryRow, Plan, Run, SolveStatus, Table
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ActivityKind",
+    "City",
+    "ConveningError",
+    "ConveningWarning",
+    "Delegation",
+    "DelegationShapeWarning",
+    "Event",
+    "EventBuilder",
+    "EventError",
+    "InfeasibleError",
+    "ItineraryRow",
+    "NetworkingRule",
+    "NetworkingSetting",
+    "OverlappingSlotsWarning",
+    "Participant",
+    "Plan",
+    "Preference",
+    "Problem",
+    "Role",
+    "Room",
+    "RuleKind",
+    "Run",
+    "Session",
+    "SessionKind",
+    "Slot",
+    "SlotKind",
+    "SolveStatus",
+    "Table",
+    "Tour",
+    "UnknownPreferenceWarning",
+]

@@ -1,0 +1,876 @@
+"""Checks that an event can be planned, gathered in one pass.
+
+:func:`check_event` looks at a whole :class:`~convening.model.Event` and
+returns every :class:`~convening.errors.Problem` it finds: broken ids and
+references, impossible times and sizes, and the obvious impossibilities a
+planner can see by counting (fewer seats than people, a presenter pinned in
+two places at once). The counting checks are *necessary* conditions only: an
+event they pass may still have no plan, but an event they fail never has one.
+
+Problems name the workbook sheet, the row as Excel shows it and the column, so
+they read the same whether the event came from a workbook, CSV files or code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from convening.errors import Problem
+from convening.model import Role, RuleKind, SessionKind, SlotKind, unchecked_event
+
+if TYPE_CHECKING:
+    from convening.model import Event, Participant, Slot
+
+__all__ = ["ID_PATTERN", "check_event", "is_valid_id"]
+
+#: Letters, digits and ``-_.@+``, not starting with ``.``.
+ID_PATTERN = re.compile(r"^(?!\.)[A-Za-z0-9_\-.@+]+$")
+
+
+def is_valid_id(value: object) -> bool:
+    """Whether ``value`` is a well-formed id (letters, digits, ``-_.@+``; no leading dot)."""
+    return isinstance(value, str) and ID_PATTERN.fullmatch(value) is not None
+
+
+def _row_of(item: Any, index: int) -> int:
+    row = getattr(item, "row", None)
+    return row if isinstance(row, int) else index + 2
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class _Collector:
+    """Gathers problems so each check reads as one plain statement."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def error(
+        self,
+        message: str,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+    ) -> None:
+        self.problems.append(
+            Problem(message, sheet, row, column, None if value is None else str(value))
+        )
+
+    def warning(
+        self,
+        message: str,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+    ) -> None:
+        self.problems.append(
+            Problem(
+                message,
+                sheet,
+                row,
+                column,
+                None if value is None else str(value),
+                severity="warning",
+            )
+        )
+
+
+def check_event(
+    event: Event, broken_ids: Mapping[str, Iterable[str]] | None = None
+) -> list[Problem]:
+    """Return every problem (errors and warnings) in ``event``.
+
+    Parameters
+    ----------
+    event
+        The event to check. Its items may be of the wrong types (when built
+        in code); such values are reported, never raised, and the rest of the
+        event is still checked.
+    broken_ids
+        Ids, by sheet, of rows that could not be read at all (the reader has
+        reported them already); references to them are not reported again.
+
+    Returns
+    -------
+    list of Problem
+        Sorted by sheet, row and column. Errors have ``severity == "error"``.
+    """
+    out = _Collector()
+    bad_items = _check_types(event, out)
+    known_broken = {sheet: set(ids) for sheet, ids in (broken_ids or {}).items()}
+    if bad_items:
+        # Later checks compare values, so they see the event without the ill-typed rows.
+        for attr, items in bad_items.items():
+            known_broken.setdefault(attr, set()).update(
+                i
+                for i in (getattr(x, _ID_OF.get(attr, ""), None) for x in items)
+                if isinstance(i, str)
+            )
+        event = _without(event, bad_items)
+    _check_event_sheet(event, out)
+    ids = _check_ids(event, out)
+    _check_references(event, ids, known_broken, out)
+    _check_numbers(event, out)
+    _check_times(event, out)
+    _check_pins(event, out)
+    _check_delegations(event, out)
+    if not any(p.is_error for p in out.problems):
+        # Counting only makes sense once every reference and number is sound.
+        _check_capacity(event, out)
+        _check_presenters(event, out)
+    return sorted(out.problems, key=Problem.sort_key)
+
+
+_ID_OF = {
+    "cities": "city_id",
+    "participants": "participant_id",
+    "rooms": "room_id",
+    "slots": "slot_id",
+    "sessions": "session_id",
+    "tours": "tour_id",
+}
+
+
+def _without(event: Event, bad_items: Mapping[str, list[Any]]) -> Event:
+    """The event minus some items, made without checking it again."""
+    fields = {a.name: getattr(event, a.name) for a in attrs.fields(type(event)) if a.init}
+    for attr, items in bad_items.items():
+        drop = {id(x) for x in items}
+        fields[attr] = tuple(x for x in fields[attr] if id(x) not in drop)
+    return unchecked_event(**fields)
+
+
+# -- types (for events built in code) -------------------------------------------------------
+
+_STR = (str,)
+_OPT_STR = (str, type(None))
+_INT = (int,)
+_OPT_INT = (int, type(None))
+_OPT_NUM = (int, float, type(None))
+_BOOL = (bool,)
+_TIME = (dt.datetime,)
+_OPT_TIME = (dt.datetime, type(None))
+_STRS = (tuple,)
+
+_FIELD_TYPES: dict[str, tuple[str, dict[str, tuple[type, ...]]]] = {
+    "cities": (
+        "cities",
+        {
+            "city_id": _STR,
+            "name": _STR,
+            "state": _STR,
+            "topics": _STRS,
+            "population": _OPT_INT,
+            "region": _OPT_STR,
+            "latitude": _OPT_NUM,
+            "longitude": _OPT_NUM,
+        },
+    ),
+    "participants": (
+        "participants",
+        {
+            "participant_id": _STR,
+            "name": _STR,
+            "city_id": _OPT_STR,
+            "role": (Role,),
+            "title": _OPT_STR,
+            "organization": _OPT_STR,
+            "email": _OPT_STR,
+            "topics": _STRS,
+            "accessible": _BOOL,
+            "arrives": _OPT_TIME,
+            "departs": _OPT_TIME,
+        },
+    ),
+    "rooms": ("rooms", {"room_id": _STR, "name": _STR, "capacity": _INT, "accessible": _BOOL}),
+    "slots": ("slots", {"slot_id": _STR, "start": _TIME, "end": _TIME, "kind": (SlotKind,)}),
+    "sessions": (
+        "sessions",
+        {
+            "session_id": _STR,
+            "title": _STR,
+            "kind": (SessionKind,),
+            "topic": _OPT_STR,
+            "presenters": _STRS,
+            "slot_id": _OPT_STR,
+            "room_id": _OPT_STR,
+            "offered": _INT,
+            "capacity": _OPT_INT,
+            "description": _OPT_STR,
+        },
+    ),
+    "tours": (
+        "tours",
+        {
+            "tour_id": _STR,
+            "title": _STR,
+            "capacity": _INT,
+            "slot_id": _OPT_STR,
+            "walking": _BOOL,
+            "topic": _OPT_STR,
+            "departures": _INT,
+            "meeting_point": _OPT_STR,
+            "description": _OPT_STR,
+        },
+    ),
+    "preferences": ("preferences", {"participant_id": _STR, "item_id": _STR, "rank": _INT}),
+    "networking": ("networking", {"slot_id": _STR, "table_size": _INT}),
+    "networking_rules": (
+        "networking_rules",
+        {"rule": (RuleKind,), "participant_id": _STR, "other_id": _OPT_STR, "slot_id": _OPT_STR},
+    ),
+}
+
+_TYPE_WORDS = {
+    str: "text",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    dt.datetime: "a date and time",
+    tuple: "a list",
+    Role: "one of " + ", ".join(r.value for r in Role),
+    SlotKind: "one of " + ", ".join(k.value for k in SlotKind),
+    SessionKind: "one of " + ", ".join(k.value for k in SessionKind),
+    RuleKind: "one of " + ", ".join(k.value for k in RuleKind),
+}
+
+
+def _type_ok(value: object, types: tuple[type, ...]) -> bool:
+    if isinstance(value, bool) and bool not in types:
+        return False
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return False  # times are local wall-clock times in the event's zone
+    return isinstance(value, types)
+
+
+def _check_types(event: Event, out: _Collector) -> dict[str, list[Any]]:
+    """Report values of the wrong type; return the items that have any, by sheet."""
+    bad: dict[str, list[Any]] = {}
+    for key in ("name", "host_city", "timezone"):
+        if not isinstance(getattr(event, key), str):
+            out.error("must be text", "event", None, key, getattr(event, key))
+    if not isinstance(event.venue, (str, type(None))):
+        out.error("must be text", "event", None, "venue", event.venue)
+    for attr, (sheet, fields) in _FIELD_TYPES.items():
+        for index, item in enumerate(getattr(event, attr)):
+            row = _row_of(item, index)
+            for name, types in fields.items():
+                value = getattr(item, name, None)
+                if not _type_ok(value, types):
+                    wanted = " or ".join(
+                        _TYPE_WORDS.get(t, t.__name__) for t in types if t is not type(None)
+                    )
+                    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+                        wanted = "a local wall-clock time without a time zone"
+                    out.error(f"must be {wanted}", sheet, row, name, value)
+                    bad.setdefault(attr, []).append(item)
+                elif types is _STRS and not all(isinstance(v, str) for v in value):
+                    out.error("must be a list of text", sheet, row, name, value)
+                    bad.setdefault(attr, []).append(item)
+    return bad
+
+
+# -- the event sheet -------------------------------------------------------------------------
+
+
+def _check_event_sheet(event: Event, out: _Collector) -> None:
+    for key in ("name", "host_city", "timezone"):
+        value = getattr(event, key)
+        if not isinstance(value, str) or not value.strip():
+            out.error(f"the event's {key} is required", "event", None, "value", None)
+    tz = event.timezone
+    if isinstance(tz, str) and tz.strip():
+        try:
+            zoneinfo.ZoneInfo(tz)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            out.error(
+                "not an IANA time zone name (e.g. America/Chicago)", "event", None, "timezone", tz
+            )
+
+
+# -- ids ------------------------------------------------------------------------------------
+
+_TABLES: tuple[tuple[str, str, str], ...] = (
+    ("cities", "cities", "city_id"),
+    ("participants", "participants", "participant_id"),
+    ("rooms", "rooms", "room_id"),
+    ("slots", "slots", "slot_id"),
+    ("sessions", "sessions", "session_id"),
+    ("tours", "tours", "tour_id"),
+)
+
+
+def _check_ids(event: Event, out: _Collector) -> dict[str, set[str]]:
+    """Check each table's ids are well formed and unique; return the ids by sheet."""
+    ids: dict[str, set[str]] = {}
+    for attr, sheet, column in _TABLES:
+        first_row: dict[str, int] = {}
+        for index, item in enumerate(getattr(event, attr)):
+            row = _row_of(item, index)
+            value = getattr(item, column)
+            if not is_valid_id(value):
+                out.error(
+                    "ids are letters, digits and -_.@+ and do not start with '.'",
+                    sheet,
+                    row,
+                    column,
+                    value,
+                )
+                continue
+            if value in first_row:
+                out.error(
+                    f"duplicate id (first used in row {first_row[value]})",
+                    sheet,
+                    row,
+                    column,
+                    value,
+                )
+            else:
+                first_row[value] = row
+        ids[sheet] = set(first_row)
+    # Sessions and tours share the preference sheet's item_id, so they must not share ids.
+    for index, tour in enumerate(event.tours):
+        if tour.tour_id in ids["sessions"]:
+            out.error(
+                "a session has the same id; preferences could not tell them apart",
+                "tours",
+                _row_of(tour, index),
+                "tour_id",
+                tour.tour_id,
+            )
+    return ids
+
+
+def _check_references(
+    event: Event, ids: dict[str, set[str]], broken: Mapping[str, set[str]], out: _Collector
+) -> None:
+    def ref(value: object, sheet: str, row: int, column: str, target: str, noun: str) -> None:
+        if value is not None and value not in ids[target] and value not in broken.get(target, ()):
+            out.error(f"no {noun} with this id in the {target} sheet", sheet, row, column, value)
+
+    for i, p in enumerate(event.participants):
+        ref(p.city_id, "participants", _row_of(p, i), "city_id", "cities", "city")
+    for i, s in enumerate(event.sessions):
+        row = _row_of(s, i)
+        for presenter in s.presenters:
+            ref(presenter, "sessions", row, "presenters", "participants", "participant")
+        if len(set(s.presenters)) != len(s.presenters):
+            out.error(
+                "a presenter is listed twice",
+                "sessions",
+                row,
+                "presenters",
+                ";".join(s.presenters),
+            )
+        ref(s.slot_id, "sessions", row, "slot_id", "slots", "slot")
+        ref(s.room_id, "sessions", row, "room_id", "rooms", "room")
+    for i, t in enumerate(event.tours):
+        ref(t.slot_id, "tours", _row_of(t, i), "slot_id", "slots", "slot")
+    items = ids["sessions"] | ids["tours"]
+    seen_pairs: dict[tuple[str, str], int] = {}
+    for i, pref in enumerate(event.preferences):
+        row = _row_of(pref, i)
+        ref(
+            pref.participant_id,
+            "preferences",
+            row,
+            "participant_id",
+            "participants",
+            "participant",
+        )
+        if pref.item_id not in items and not (
+            pref.item_id in broken.get("sessions", ()) or pref.item_id in broken.get("tours", ())
+        ):
+            out.warning(
+                "ranks a session or tour that does not exist; the rank is ignored",
+                "preferences",
+                row,
+                "item_id",
+                pref.item_id,
+            )
+        key = (pref.participant_id, pref.item_id)
+        if key in seen_pairs:
+            out.warning(
+                f"ranked twice (also in row {seen_pairs[key]}); the better rank counts",
+                "preferences",
+                row,
+                "item_id",
+                pref.item_id,
+            )
+        else:
+            seen_pairs[key] = row
+    networking_slots = {s.slot_id for s in event.slots if s.kind == "networking"}
+    seen_settings: dict[str, int] = {}
+    for i, setting in enumerate(event.networking):
+        row = _row_of(setting, i)
+        if setting.slot_id not in ids["slots"]:
+            ref(setting.slot_id, "networking", row, "slot_id", "slots", "slot")
+        elif setting.slot_id not in networking_slots:
+            out.error(
+                "this slot is not a networking slot", "networking", row, "slot_id", setting.slot_id
+            )
+        if setting.slot_id in seen_settings:
+            out.error(
+                f"this slot already has a table size (row {seen_settings[setting.slot_id]})",
+                "networking",
+                row,
+                "slot_id",
+                setting.slot_id,
+            )
+        else:
+            seen_settings[setting.slot_id] = row
+    for i, rule in enumerate(event.networking_rules):
+        row = _row_of(rule, i)
+        ref(
+            rule.participant_id,
+            "networking_rules",
+            row,
+            "participant_id",
+            "participants",
+            "participant",
+        )
+        if rule.rule in ("together", "apart"):
+            if rule.other_id is None:
+                out.error(
+                    f"a {rule.rule} rule names two people",
+                    "networking_rules",
+                    row,
+                    "other_id",
+                    None,
+                )
+            elif rule.other_id == rule.participant_id:
+                out.error(
+                    "names the same person twice",
+                    "networking_rules",
+                    row,
+                    "other_id",
+                    rule.other_id,
+                )
+            else:
+                ref(
+                    rule.other_id,
+                    "networking_rules",
+                    row,
+                    "other_id",
+                    "participants",
+                    "participant",
+                )
+        if rule.slot_id is not None:
+            if rule.slot_id not in ids["slots"]:
+                ref(rule.slot_id, "networking_rules", row, "slot_id", "slots", "slot")
+            elif rule.slot_id not in networking_slots:
+                out.error(
+                    "this slot is not a networking slot",
+                    "networking_rules",
+                    row,
+                    "slot_id",
+                    rule.slot_id,
+                )
+
+
+# -- numbers --------------------------------------------------------------------------------
+
+
+def _positive(
+    out: _Collector, value: object, sheet: str, row: int, column: str, *, optional: bool
+) -> None:
+    if value is None and optional:
+        return
+    if not _is_int(value):
+        out.error("must be a whole number", sheet, row, column, value)
+    elif value <= 0:  # type: ignore[operator]
+        out.error("must be more than zero", sheet, row, column, value)
+
+
+def _check_numbers(event: Event, out: _Collector) -> None:
+    for i, room in enumerate(event.rooms):
+        _positive(out, room.capacity, "rooms", _row_of(room, i), "capacity", optional=False)
+    for i, s in enumerate(event.sessions):
+        row = _row_of(s, i)
+        _positive(out, s.offered, "sessions", row, "offered", optional=False)
+        _positive(out, s.capacity, "sessions", row, "capacity", optional=True)
+    for i, t in enumerate(event.tours):
+        row = _row_of(t, i)
+        _positive(out, t.capacity, "tours", row, "capacity", optional=False)
+        _positive(out, t.departures, "tours", row, "departures", optional=False)
+    for i, pref in enumerate(event.preferences):
+        _positive(out, pref.rank, "preferences", _row_of(pref, i), "rank", optional=False)
+    for i, setting in enumerate(event.networking):
+        _positive(
+            out,
+            setting.table_size,
+            "networking",
+            _row_of(setting, i),
+            "table_size",
+            optional=False,
+        )
+    for i, city in enumerate(event.cities):
+        if city.population is not None and (not _is_int(city.population) or city.population < 0):
+            out.error(
+                "must be a whole number, zero or more",
+                "cities",
+                _row_of(city, i),
+                "population",
+                city.population,
+            )
+        if city.latitude is not None and not (-90 <= city.latitude <= 90):
+            out.error(
+                "must be between -90 and 90", "cities", _row_of(city, i), "latitude", city.latitude
+            )
+        if city.longitude is not None and not (-180 <= city.longitude <= 180):
+            out.error(
+                "must be between -180 and 180",
+                "cities",
+                _row_of(city, i),
+                "longitude",
+                city.longitude,
+            )
+
+
+# -- times ----------------------------------------------------------------------------------
+
+
+def _check_times(event: Event, out: _Collector) -> None:
+    for i, slot in enumerate(event.slots):
+        if slot.end <= slot.start:
+            out.error(
+                f"ends at or before its start ({slot.start:%Y-%m-%d %H:%M})",
+                "slots",
+                _row_of(slot, i),
+                "end",
+                f"{slot.end:%Y-%m-%d %H:%M}",
+            )
+    for i, p in enumerate(event.participants):
+        if p.arrives is not None and p.departs is not None and p.departs <= p.arrives:
+            out.error(
+                f"departs at or before arriving ({p.arrives:%Y-%m-%d %H:%M})",
+                "participants",
+                _row_of(p, i),
+                "departs",
+                f"{p.departs:%Y-%m-%d %H:%M}",
+            )
+    rows = {id(s): _row_of(s, i) for i, s in enumerate(event.slots)}
+    by_kind: dict[str, list[Slot]] = defaultdict(list)
+    for slot in event.slots:
+        if slot.end > slot.start:
+            by_kind[slot.kind].append(slot)
+    for kind, slots in by_kind.items():
+        slots.sort(key=lambda s: (s.start, s.end, s.slot_id))
+        for a_index, a in enumerate(slots):
+            for b in slots[a_index + 1 :]:
+                if b.start >= a.end:
+                    break
+                out.error(
+                    f"overlaps {kind} slot {a.slot_id} (row {rows[id(a)]}); slots of one kind never overlap",
+                    "slots",
+                    rows[id(b)],
+                    "start",
+                    b.slot_id,
+                )
+    activity = sorted(
+        (s for s in event.slots if s.kind.is_activity and s.end > s.start),
+        key=lambda s: (s.start, s.end, s.slot_id),
+    )
+    for a_index, a in enumerate(activity):
+        for b in activity[a_index + 1 :]:
+            if b.start >= a.end:
+                break
+            if a.kind != b.kind:
+                out.warning(
+                    f"overlaps {a.kind} slot {a.slot_id} (row {rows[id(a)]}); people present are given an activity in both",
+                    "slots",
+                    rows[id(b)],
+                    "start",
+                    b.slot_id,
+                )
+
+
+# -- pins -----------------------------------------------------------------------------------
+
+
+def _check_pins(event: Event, out: _Collector) -> None:
+    slots = event.slot_by_id
+    rooms = event.room_by_id
+    for i, s in enumerate(event.sessions):
+        row = _row_of(s, i)
+        if s.slot_id in slots and slots[s.slot_id].kind != s.kind:
+            out.error(
+                f"a {s.kind} session pinned to a {slots[s.slot_id].kind} slot",
+                "sessions",
+                row,
+                "slot_id",
+                s.slot_id,
+            )
+        if s.room_id in rooms:
+            room = rooms[s.room_id]
+            if len(s.presenters) > room.capacity:
+                out.error(
+                    f"room {room.room_id} seats {room.capacity}, fewer than the session's {len(s.presenters)} presenters",
+                    "sessions",
+                    row,
+                    "room_id",
+                    s.room_id,
+                )
+            if _is_int(s.offered) and s.offered > 1 and s.slot_id is not None:
+                out.error(
+                    "pinned to one slot and one room, so it can run only once; set offered to 1 or remove a pin",
+                    "sessions",
+                    row,
+                    "offered",
+                    s.offered,
+                )
+        if _is_int(s.capacity) and 0 < s.capacity < len(s.presenters):
+            out.error(
+                f"capacity is less than its {len(s.presenters)} presenters",
+                "sessions",
+                row,
+                "capacity",
+                s.capacity,
+            )
+        if (
+            _is_int(s.offered)
+            and s.offered > 1
+            and s.slot_id is not None
+            and s.presenters
+            and s.room_id is None
+        ):
+            out.error(
+                "pinned to one slot but offered more than once; its presenters cannot be in two rooms at once",
+                "sessions",
+                row,
+                "offered",
+                s.offered,
+            )
+        kind_slots = [x for x in event.slots if x.kind == s.kind]
+        if (
+            _is_int(s.offered)
+            and s.slot_id is None
+            and s.offered > len(kind_slots)
+            and s.presenters
+        ):
+            out.error(
+                f"offered {s.offered} times but there are only {len(kind_slots)} {s.kind} slots and its presenters cannot be in two rooms at once",
+                "sessions",
+                row,
+                "offered",
+                s.offered,
+            )
+    for i, t in enumerate(event.tours):
+        if t.slot_id in slots and slots[t.slot_id].kind != "tour":
+            out.error(
+                f"pinned to a {slots[t.slot_id].kind} slot; tours run in tour slots",
+                "tours",
+                _row_of(t, i),
+                "slot_id",
+                t.slot_id,
+            )
+
+
+# -- delegations ----------------------------------------------------------------------------
+
+
+def _check_delegations(event: Event, out: _Collector) -> None:
+    cities = {c.city_id for c in event.cities}
+    members: dict[str, list[Participant]] = defaultdict(list)
+    for p in event.participants:
+        if p.city_id in cities:
+            members[p.city_id].append(p)
+    for i, city in enumerate(event.cities):
+        group = members.get(city.city_id, [])
+        roles = Counter(str(p.role) for p in group)
+        if not group:
+            out.warning(
+                "no participants belong to this city",
+                "cities",
+                _row_of(city, i),
+                "city_id",
+                city.city_id,
+            )
+        elif not (len(group) == 3 and roles["official"] == 2 and roles["partner"] == 1):
+            shape = ", ".join(f"{n} {r}" for r, n in sorted(roles.items()))
+            out.warning(
+                f"delegation of {len(group)} ({shape}); the usual shape is two officials and one partner",
+                "cities",
+                _row_of(city, i),
+                "city_id",
+                city.city_id,
+            )
+
+
+# -- counting -------------------------------------------------------------------------------
+
+
+def _top(values: Iterable[int], k: int) -> int:
+    return sum(sorted(values, reverse=True)[:k])
+
+
+def _check_capacity(event: Event, out: _Collector) -> None:
+    slot_rows = {s.slot_id: _row_of(s, i) for i, s in enumerate(event.slots)}
+    rooms = event.rooms
+    accessible_rooms = [r for r in rooms if r.accessible]
+    for kind in ("plenary", "breakout"):
+        sessions = [s for s in event.sessions if s.kind == kind]
+        kind_slots = event.slots_of(kind)
+        total_runs = sum(s.offered for s in sessions)
+        if total_runs > len(kind_slots) * len(rooms):
+            out.error(
+                f"{kind} sessions need {total_runs} runs but {len(kind_slots)} {kind} slots × {len(rooms)} rooms give only {len(kind_slots) * len(rooms)}",
+                "sessions",
+                None,
+                "offered",
+                total_runs,
+            )
+        for slot in kind_slots:
+            present = event.present(slot)
+            if not present:
+                continue
+            row = slot_rows[slot.slot_id]
+            runs = [s for s in sessions if s.slot_id in (None, slot.slot_id)]
+            if not runs:
+                out.error(
+                    f"{len(present)} people are present but no {kind} session can run in this slot",
+                    "slots",
+                    row,
+                    "slot_id",
+                    slot.slot_id,
+                )
+                continue
+            seats = _seat_bound(event, runs, rooms)
+            if seats < len(present):
+                what = "the plenary rooms" if kind == "plenary" else "its rooms and sessions"
+                out.error(
+                    f"{len(present)} people are present but {what} seat at most {seats}",
+                    "slots",
+                    row,
+                    "slot_id",
+                    slot.slot_id,
+                )
+            needing = sum(1 for p in present if p.accessible)
+            step_free = _seat_bound(event, runs, accessible_rooms)
+            if needing > step_free:
+                out.error(
+                    f"{needing} people need step-free access but accessible rooms seat at most {step_free}",
+                    "slots",
+                    row,
+                    "slot_id",
+                    slot.slot_id,
+                )
+    _check_tour_capacity(event, out, slot_rows)
+    _check_action_planning(event, out, slot_rows)
+
+
+def _seat_bound(event: Event, sessions: Sequence[Any], rooms: Sequence[Any]) -> int:
+    """An upper bound on the seats one slot can offer to the given sessions in ``rooms``."""
+    if not rooms:
+        return 0
+    biggest = max(r.capacity for r in rooms)
+    room_caps = {r.room_id: r.capacity for r in rooms}
+    per_run: list[int] = []
+    for s in sessions:
+        if s.room_id is not None:
+            cap = room_caps.get(s.room_id, 0)
+        else:
+            cap = biggest
+        if s.capacity is not None:
+            cap = min(cap, s.capacity)
+        # A session with presenters runs at most once in a slot.
+        per_run.extend([cap] * (1 if s.presenters else s.offered))
+    return min(_top(per_run, len(rooms)), sum(room_caps.values()))
+
+
+def _check_tour_capacity(event: Event, out: _Collector, slot_rows: dict[str, int]) -> None:
+    tour_slots = event.slots_of("tour")
+    total_present = 0
+    for slot in tour_slots:
+        present = event.present(slot)
+        if not present:
+            continue
+        total_present += len(present)
+        row = slot_rows[slot.slot_id]
+        tours = [t for t in event.tours if t.slot_id in (None, slot.slot_id)]
+        seats = sum(t.seats for t in tours)
+        if seats < len(present):
+            out.error(
+                f"{len(present)} people are present but the tours that can run in this slot take at most {seats}",
+                "slots",
+                row,
+                "slot_id",
+                slot.slot_id,
+            )
+        needing = sum(1 for p in present if p.accessible)
+        step_free = sum(t.seats for t in tours if not t.walking)
+        if needing > step_free:
+            out.error(
+                f"{needing} people need step-free access but the tours that are not walking tours take at most {step_free}",
+                "slots",
+                row,
+                "slot_id",
+                slot.slot_id,
+            )
+    all_seats = sum(t.seats for t in event.tours)
+    if tour_slots and total_present > all_seats:
+        out.error(
+            f"each tour runs once: the tour slots hold {total_present} people in all but all tours together take {all_seats}",
+            "tours",
+            None,
+            "capacity",
+            all_seats,
+        )
+
+
+def _check_action_planning(event: Event, out: _Collector, slot_rows: dict[str, int]) -> None:
+    for slot in event.slots_of("action_planning"):
+        present = event.present(slot)
+        coaches = sum(1 for p in present if p.role == "facilitator" and p.city_id is None)
+        tables = len({p.city_id for p in present if p.city_id is not None})
+        if coaches > tables:
+            out.error(
+                f"{coaches} facilitators are present but only {tables} delegations; each facilitator coaches one delegation's table",
+                "slots",
+                slot_rows[slot.slot_id],
+                "slot_id",
+                slot.slot_id,
+            )
+
+
+def _check_presenters(event: Event, out: _Collector) -> None:
+    slots = event.slot_by_id
+    people = event.participant_by_id
+    pinned: dict[str, list[tuple[Any, int]]] = defaultdict(list)
+    for i, s in enumerate(event.sessions):
+        row = _row_of(s, i)
+        if s.slot_id is None:
+            continue
+        slot = slots[s.slot_id]
+        for pid in s.presenters:
+            pinned[pid].append((s, row))
+            if not people[pid].is_present(slot):
+                out.error(
+                    f"presenter {pid} is not at the event during pinned slot {slot.slot_id}",
+                    "sessions",
+                    row,
+                    "presenters",
+                    pid,
+                )
+    for pid, entries in pinned.items():
+        for a_index, (a, a_row) in enumerate(entries):
+            for b, b_row in entries[a_index + 1 :]:
+                if slots[a.slot_id].overlaps(slots[b.slot_id]):
+                    out.error(
+                        f"presenter {pid} also presents session {b.session_id} (row {b_row}) at the same time (slots {a.slot_id}, {b.slot_id})",
+                        "sessions",
+                        a_row,
+                        "presenters",
+                        pid,
+                    )

@@ -1,0 +1,146 @@
+"""Errors, problems and warnings that ``convening`` reports to planners.
+
+Every library error is a :class:`ConveningError`, itself a :class:`ValueError`,
+so ``except ValueError`` in a user's script still catches bad input. Input
+problems are gathered, never raised one at a time: :class:`EventError` carries
+the whole list, each :class:`Problem` naming the sheet, the row as Excel
+numbers it, the column and the offending value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "ConveningError",
+    "ConveningWarning",
+    "DelegationShapeWarning",
+    "EventError",
+    "InfeasibleError",
+    "OverlappingSlotsWarning",
+    "Problem",
+    "UnknownPreferenceWarning",
+]
+
+
+@attrs.frozen(order=False)
+class Problem:
+    """One thing wrong (or odd) in an event, located as a planner sees it.
+
+    Parameters
+    ----------
+    message
+        What is wrong, in the planner's words.
+    sheet
+        The workbook sheet (or CSV file stem), e.g. ``"participants"``.
+    row
+        The row number as Excel shows it (the header is row 1), or ``None``
+        when the problem concerns the sheet or the event as a whole.
+    column
+        The column header, or ``None``.
+    value
+        The offending cell value as text, or ``None``.
+    severity
+        ``"error"`` (the event cannot be planned) or ``"warning"``.
+    """
+
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    severity: str = attrs.field(default="error")
+
+    @property
+    def is_error(self) -> bool:
+        """Whether this problem stops planning."""
+        return self.severity == "error"
+
+    def location(self) -> str:
+        """Where the problem is, e.g. ``"participants row 7, column city_id"``."""
+        parts = []
+        if self.sheet:
+            parts.append(self.sheet)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        where = " ".join(parts)
+        if self.column:
+            where = f"{where}, column {self.column}" if where else f"column {self.column}"
+        return where
+
+    def __str__(self) -> str:
+        where = self.location()
+        text = f"{where}: {self.message}" if where else self.message
+        if self.value is not None:
+            text += f" (value: {self.value!r})"
+        return text
+
+    def sort_key(self) -> tuple[Any, ...]:
+        """A stable order: by sheet, row, column, message."""
+        return (
+            self.sheet or "",
+            self.row if self.row is not None else -1,
+            self.column or "",
+            self.message,
+        )
+
+
+class ConveningError(ValueError):
+    """Base class of every error ``convening`` raises on purpose."""
+
+
+class EventError(ConveningError):
+    """The event cannot be planned as given; :attr:`problems` lists every reason.
+
+    Parameters
+    ----------
+    problems
+        The errors found (warnings found in the same pass are kept in
+        :attr:`warnings`).
+    """
+
+    def __init__(self, problems: Iterable[Problem], warnings: Sequence[Problem] = ()) -> None:
+        self.problems: list[Problem] = sorted(problems, key=Problem.sort_key)
+        self.warnings: list[Problem] = list(warnings)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the event"
+        lines = [head + ":"] + [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class InfeasibleError(ConveningError):
+    """No plan satisfies every hard rule.
+
+    Parameters
+    ----------
+    message
+        A summary for the planner.
+    reasons
+        The conflicting rules, in the planner's words, when they are known.
+    """
+
+    def __init__(self, message: str, reasons: Sequence[str] = ()) -> None:
+        self.reasons = list(reasons)
+        text = message
+        if self.reasons:
+            text += "\n" + "\n".join(f"  - {r}" for r in self.reasons)
+        super().__init__(text)
+
+
+class ConveningWarning(UserWarning):
+    """Base class of the warnings ``convening`` issues."""
+
+
+class DelegationShapeWarning(ConveningWarning):
+    """A delegation is not the usual two officials and one partner."""
+
+
+class UnknownPreferenceWarning(ConveningWarning):
+    """Someone ranked a session or tour that does not exist."""
+
+
+class OverlappingSlotsWarning(ConveningWarning):
+    """Slots of different kinds overlap, so people are scheduled in both."""

@@ -1,0 +1,244 @@
+"""A plan: the agenda and every person's place in it, independent of any solver.
+
+A :class:`Plan` is made of :class:`Run` s (one run of a session or tour in a
+slot, with its room and attendees) and :class:`Table` s (one networking or
+action-planning table in a slot). Everything a planner reads — the agenda,
+each person's itinerary — is derived from those two lists, so there is one
+source of truth. :func:`convening.validate.validate` checks a plan against the
+hard rules of the spec.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+
+import attrs
+
+from convening.model import Event
+
+__all__ = ["ActivityKind", "ItineraryRow", "Plan", "Run", "SolveStatus", "Table"]
+
+
+class SolveStatus(StrEnum):
+    """How good the solver says a plan is, honestly.
+
+    ``OPTIMAL``: proven best for the objective. ``FEASIBLE``: satisfies every
+    hard rule; the gap to the best possible is in the metrics. ``INFEASIBLE``:
+    proven that no plan exists. ``NO_SOLUTION``: none found within the time
+    limit (nothing proven).
+    """
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    NO_SOLUTION = "no_solution"
+
+    @property
+    def advice(self) -> str:
+        """What a planner can do next."""
+        return {
+            SolveStatus.OPTIMAL: "This plan is proven best for the chosen objective.",
+            SolveStatus.FEASIBLE: (
+                "This plan keeps every rule; a longer --time-limit may improve the scores."
+            ),
+            SolveStatus.INFEASIBLE: (
+                "No plan can keep every rule: add rooms, seats or slots, or remove pins."
+            ),
+            SolveStatus.NO_SOLUTION: (
+                "No plan was found in time: raise --time-limit, or check the event "
+                "with `convening check`."
+            ),
+        }[self]
+
+
+class ActivityKind(StrEnum):
+    """What a person does in a slot."""
+
+    PLENARY = "plenary"
+    BREAKOUT = "breakout"
+    TOUR = "tour"
+    NETWORKING = "networking"
+    ACTION_PLANNING = "action_planning"
+
+
+@attrs.frozen
+class Run:
+    """One run of a session or tour in one slot.
+
+    Parameters
+    ----------
+    activity_id
+        The session or tour id.
+    kind
+        ``plenary``, ``breakout`` or ``tour``.
+    slot_id
+        Where in time it runs.
+    room_id
+        The room (``None`` for tours).
+    attendees
+        Participant ids of everyone there, presenters included, sorted.
+    """
+
+    activity_id: str
+    kind: ActivityKind = attrs.field(converter=ActivityKind)
+    slot_id: str
+    room_id: str | None
+    attendees: tuple[str, ...] = attrs.field(converter=lambda xs: tuple(sorted(xs)))
+
+
+@attrs.frozen
+class Table:
+    """One table in a networking or action-planning slot.
+
+    Parameters
+    ----------
+    slot_id
+        The slot.
+    number
+        Table number, from 1, as on the table card.
+    kind
+        ``networking`` or ``action_planning``.
+    members
+        Participant ids seated there, sorted.
+    topic
+        A conversation starter shared by the people seated (networking).
+    city_id
+        The delegation the table belongs to (action planning).
+    coach
+        The facilitator coaching it (action planning); also among ``members``.
+    """
+
+    slot_id: str
+    number: int
+    kind: ActivityKind = attrs.field(converter=ActivityKind)
+    members: tuple[str, ...] = attrs.field(converter=lambda xs: tuple(sorted(xs)))
+    topic: str | None = None
+    city_id: str | None = None
+    coach: str | None = None
+
+    @property
+    def activity_id(self) -> str:
+        """The id a table gets in itineraries, e.g. ``s006-t03``."""
+        return f"{self.slot_id}-t{self.number:02d}"
+
+
+@attrs.frozen
+class ItineraryRow:
+    """One activity of one participant, as the ``itineraries`` sheet shows it."""
+
+    participant_id: str
+    slot_id: str
+    start: dt.datetime
+    end: dt.datetime
+    activity_id: str
+    kind: ActivityKind
+    title: str
+    location: str
+    table: int | None
+
+
+@attrs.frozen(eq=False)
+class Plan:
+    """An agenda with everyone's place in it.
+
+    Parameters
+    ----------
+    event
+        The event planned.
+    runs
+        Every run of every session and tour.
+    tables
+        Every networking and action-planning table.
+    status
+        What the solver could prove (:class:`SolveStatus`).
+    metrics
+        Quality figures by name (see the solver's documentation).
+    """
+
+    event: Event
+    runs: tuple[Run, ...] = attrs.field(converter=tuple)
+    tables: tuple[Table, ...] = attrs.field(default=(), converter=tuple)
+    status: SolveStatus = SolveStatus.FEASIBLE
+    metrics: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @cached_property
+    def _activity(self) -> dict[tuple[str, str], list[Run | Table]]:
+        out: dict[tuple[str, str], list[Run | Table]] = {}
+        for run in self.runs:
+            for pid in run.attendees:
+                out.setdefault((pid, run.slot_id), []).append(run)
+        for table in self.tables:
+            for pid in table.members:
+                out.setdefault((pid, table.slot_id), []).append(table)
+        return out
+
+    def activities_of(self, participant_id: str, slot_id: str) -> list[Run | Table]:
+        """What ``participant_id`` does in ``slot_id`` (one item in a valid plan)."""
+        return list(self._activity.get((participant_id, slot_id), []))
+
+    def runs_in(self, slot_id: str) -> list[Run]:
+        """The runs in one slot."""
+        return [r for r in self.runs if r.slot_id == slot_id]
+
+    def tables_in(self, slot_id: str) -> list[Table]:
+        """The tables in one slot, by number."""
+        return sorted((t for t in self.tables if t.slot_id == slot_id), key=lambda t: t.number)
+
+    def title_of(self, item: Run | Table) -> str:
+        """The title a person sees for a run or table."""
+        event = self.event
+        if isinstance(item, Run):
+            if item.kind is ActivityKind.TOUR:
+                return event.tour_by_id[item.activity_id].title
+            return event.session_by_id[item.activity_id].title
+        if item.kind is ActivityKind.ACTION_PLANNING:
+            if item.city_id is not None:
+                return f"Action planning: {event.city_by_id[item.city_id].label}"
+            return "Action planning: support"
+        label = f"Networking, table {item.number}"
+        return f"{label} ({item.topic})" if item.topic else label
+
+    def location_of(self, item: Run | Table) -> str:
+        """Where a person goes for a run or table."""
+        if isinstance(item, Run):
+            if item.room_id is not None:
+                return self.event.room_by_id[item.room_id].name
+            tour = self.event.tour_by_id[item.activity_id]
+            return tour.meeting_point or ""
+        return f"Table {item.number}"
+
+    def itinerary_rows(self) -> Iterator[ItineraryRow]:
+        """Every participant's activities, by participant then time."""
+        slots = self.event.slot_by_id
+        order = {s.slot_id: i for i, s in enumerate(sorted(self.event.slots, key=_key))}
+        items: list[tuple[str, str, Run | Table]] = []
+        for (pid, slot_id), acts in self._activity.items():
+            for act in acts:
+                items.append((pid, slot_id, act))
+        pos = {p.participant_id: i for i, p in enumerate(self.event.participants)}
+        items.sort(key=lambda x: (pos.get(x[0], len(pos)), order[x[1]], _act_id(x[2])))
+        for pid, slot_id, act in items:
+            slot = slots[slot_id]
+            yield ItineraryRow(
+                participant_id=pid,
+                slot_id=slot_id,
+                start=slot.start,
+                end=slot.end,
+                activity_id=_act_id(act),
+                kind=act.kind,
+                title=self.title_of(act),
+                location=self.location_of(act),
+                table=act.number if isinstance(act, Table) else None,
+            )
+
+
+def _act_id(item: Run | Table) -> str:
+    return item.activity_id
+
+
+def _key(slot: Any) -> tuple[Any, ...]:
+    return (slot.start, slot.end, slot.slot_id)
