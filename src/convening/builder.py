@@ -125,7 +125,7 @@ class EventBuilder:
                 participant_id,
                 name,
                 city_id,
-                role,  # type: ignore[arg-type]
+                role,
                 title,
                 organization,
                 email,
@@ -144,7 +144,7 @@ class EventBuilder:
         self, slot_id: str, start: dt.datetime, end: dt.datetime, kind: SlotKind | str
     ) -> Slot:
         """Add a time slot of one kind."""
-        return self._add("slots", Slot(slot_id, start, end, kind))  # type: ignore[arg-type]
+        return self._add("slots", Slot(slot_id, start, end, kind))
 
     def add_session(
         self,
@@ -166,7 +166,7 @@ class EventBuilder:
             Session(
                 session_id,
                 title,
-                kind,  # type: ignore[arg-type]
+                kind,
                 topic,
                 presenters,
                 slot_id,
@@ -225,7 +225,7 @@ class EventBuilder:
         """Add a ``together``, ``apart`` or ``host`` seating rule."""
         return self._add(
             "networking_rules",
-            NetworkingRule(rule, participant_id, other_id, slot_id),  # type: ignore[arg-type]
+            NetworkingRule(rule, participant_id, other_id, slot_id),
         )
 
     def build(self) -> Event:

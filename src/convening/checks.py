@@ -275,7 +275,7 @@ def _check_types(event: Event, out: _Collector) -> dict[str, list[Any]]:
                         wanted = "a local wall-clock time without a time zone"
                     out.error(f"must be {wanted}", sheet, row, name, value)
                     bad.setdefault(attr, []).append(item)
-                elif types is _STRS and not all(isinstance(v, str) for v in value):
+                elif types is _STRS and not all(isinstance(v, str) for v in value or ()):
                     out.error("must be a list of text", sheet, row, name, value)
                     bad.setdefault(attr, []).append(item)
     return bad
@@ -604,16 +604,17 @@ def _check_pins(event: Event, out: _Collector) -> None:
     rooms = event.room_by_id
     for i, s in enumerate(event.sessions):
         row = _row_of(s, i)
-        if s.slot_id in slots and slots[s.slot_id].kind != s.kind:
+        pinned_slot = slots.get(s.slot_id) if s.slot_id is not None else None
+        if pinned_slot is not None and pinned_slot.kind != s.kind:
             out.error(
-                f"a {s.kind} session pinned to a {slots[s.slot_id].kind} slot",
+                f"a {s.kind} session pinned to a {pinned_slot.kind} slot",
                 "sessions",
                 row,
                 "slot_id",
                 s.slot_id,
             )
-        if s.room_id in rooms:
-            room = rooms[s.room_id]
+        room = rooms.get(s.room_id) if s.room_id is not None else None
+        if room is not None:
             if len(s.presenters) > room.capacity:
                 out.error(
                     f"room {room.room_id} seats {room.capacity}, fewer than the session's {len(s.presenters)} presenters",
@@ -630,7 +631,7 @@ def _check_pins(event: Event, out: _Collector) -> None:
                     "offered",
                     s.offered,
                 )
-        if _is_int(s.capacity) and 0 < s.capacity < len(s.presenters):
+        if s.capacity is not None and _is_int(s.capacity) and 0 < s.capacity < len(s.presenters):
             out.error(
                 f"capacity is less than its {len(s.presenters)} presenters",
                 "sessions",
@@ -667,9 +668,10 @@ def _check_pins(event: Event, out: _Collector) -> None:
                 s.offered,
             )
     for i, t in enumerate(event.tours):
-        if t.slot_id in slots and slots[t.slot_id].kind != "tour":
+        tour_slot = slots.get(t.slot_id) if t.slot_id is not None else None
+        if tour_slot is not None and tour_slot.kind != "tour":
             out.error(
-                f"pinned to a {slots[t.slot_id].kind} slot; tours run in tour slots",
+                f"pinned to a {tour_slot.kind} slot; tours run in tour slots",
                 "tours",
                 _row_of(t, i),
                 "slot_id",
@@ -778,10 +780,7 @@ def _seat_bound(event: Event, sessions: Sequence[Any], rooms: Sequence[Any]) -> 
     room_caps = {r.room_id: r.capacity for r in rooms}
     per_run: list[int] = []
     for s in sessions:
-        if s.room_id is not None:
-            cap = room_caps.get(s.room_id, 0)
-        else:
-            cap = biggest
+        cap = room_caps.get(s.room_id, 0) if s.room_id is not None else biggest
         if s.capacity is not None:
             cap = min(cap, s.capacity)
         # A session with presenters runs at most once in a slot.

@@ -95,18 +95,30 @@ def _tuple_of_str(value: Iterable[str] | str | None) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _enum(kind: type[StrEnum]) -> Any:
+def _enum(kind: type[StrEnum], value: Any) -> Any:
     """Convert known names to the enum, leaving anything else for the checks to report."""
+    if isinstance(value, str):
+        try:
+            return kind(value)
+        except ValueError:
+            return value
+    return value
 
-    def convert(value: Any) -> Any:
-        if isinstance(value, str):
-            try:
-                return kind(value)
-            except ValueError:
-                return value
-        return value
 
-    return convert
+def _to_role(value: Any) -> Any:
+    return _enum(Role, value)
+
+
+def _to_slot_kind(value: Any) -> Any:
+    return _enum(SlotKind, value)
+
+
+def _to_session_kind(value: Any) -> Any:
+    return _enum(SessionKind, value)
+
+
+def _to_rule_kind(value: Any) -> Any:
+    return _enum(RuleKind, value)
 
 
 def _row() -> Any:
@@ -174,7 +186,7 @@ class Participant:
     participant_id: str
     name: str
     city_id: str | None = None
-    role: Role = attrs.field(default=Role.OFFICIAL, converter=_enum(Role))
+    role: Role = attrs.field(default=Role.OFFICIAL, converter=_to_role)
     title: str | None = None
     organization: str | None = None
     email: str | None = None
@@ -231,7 +243,7 @@ class Slot:
     slot_id: str
     start: dt.datetime
     end: dt.datetime
-    kind: SlotKind = attrs.field(converter=_enum(SlotKind))
+    kind: SlotKind = attrs.field(converter=_to_slot_kind)
     row: int | None = _row()
 
     def overlaps(self, other: Slot) -> bool:
@@ -267,7 +279,7 @@ class Session:
 
     session_id: str
     title: str
-    kind: SessionKind = attrs.field(default=SessionKind.BREAKOUT, converter=_enum(SessionKind))
+    kind: SessionKind = attrs.field(default=SessionKind.BREAKOUT, converter=_to_session_kind)
     topic: str | None = None
     presenters: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     slot_id: str | None = None
@@ -347,7 +359,7 @@ class NetworkingRule:
     be seated one per table. ``slot_id`` ``None`` means every networking slot.
     """
 
-    rule: RuleKind = attrs.field(converter=_enum(RuleKind))
+    rule: RuleKind = attrs.field(converter=_to_rule_kind)
     participant_id: str
     other_id: str | None = None
     slot_id: str | None = None
@@ -537,8 +549,8 @@ def unchecked_event(**fields: Any) -> Event:
     event = Event.__new__(Event)
     for a in attrs.fields(Event):
         value = fields.get(a.name, a.default)
-        if a.converter is not None and a.name in fields:
-            value = a.converter(value)  # type: ignore[call-arg, operator]
+        if callable(a.converter) and a.name in fields:
+            value = a.converter(value)
         object.__setattr__(event, a.name, value)
     return event
 

@@ -11,7 +11,7 @@ hard rules of the spec.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
@@ -19,6 +19,11 @@ from typing import Any
 import attrs
 
 from convening.model import Event
+
+
+def _sorted_ids(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(ids))
+
 
 __all__ = ["ActivityKind", "ItineraryRow", "Plan", "Run", "SolveStatus", "Table"]
 
@@ -87,7 +92,7 @@ class Run:
     kind: ActivityKind = attrs.field(converter=ActivityKind)
     slot_id: str
     room_id: str | None
-    attendees: tuple[str, ...] = attrs.field(converter=lambda xs: tuple(sorted(xs)))
+    attendees: tuple[str, ...] = attrs.field(converter=_sorted_ids)
 
 
 @attrs.frozen
@@ -115,7 +120,7 @@ class Table:
     slot_id: str
     number: int
     kind: ActivityKind = attrs.field(converter=ActivityKind)
-    members: tuple[str, ...] = attrs.field(converter=lambda xs: tuple(sorted(xs)))
+    members: tuple[str, ...] = attrs.field(converter=_sorted_ids)
     topic: str | None = None
     city_id: str | None = None
     coach: str | None = None

@@ -1,0 +1,353 @@
+"""Checks of events built in code: each problem is found, located and worded for a planner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from convening import EventBuilder, EventError, Problem
+from convening.checks import is_valid_id
+from tests.factories import at, small_builder
+
+Mutation = Callable[[EventBuilder], object]
+
+
+def problems_of(mutate: Mutation) -> list[Problem]:
+    b = small_builder()
+    mutate(b)
+    with pytest.raises(EventError) as info:
+        b.build()
+    return info.value.problems
+
+
+CASES: list[tuple[str, Mutation, str, int | None, str | None, str]] = [
+    (
+        "duplicate id",
+        lambda b: b.add_room("r1", "Again", 5),
+        "rooms",
+        6,
+        "room_id",
+        "duplicate id",
+    ),
+    (
+        "bad id characters",
+        lambda b: b.add_room("room 9", "R", 5),
+        "rooms",
+        6,
+        "room_id",
+        "ids are letters",
+    ),
+    ("leading dot", lambda b: b.add_room(".r", "R", 5), "rooms", 6, "room_id", "ids are letters"),
+    (
+        "unknown city",
+        lambda b: b.add_participant("z", "Z", city_id="atlantis"),
+        "participants",
+        15,
+        "city_id",
+        "no city",
+    ),
+    (
+        "unknown presenter",
+        lambda b: b.add_session("y", "Y", presenters="ghost"),
+        "sessions",
+        6,
+        "presenters",
+        "no participant",
+    ),
+    (
+        "unknown slot pin",
+        lambda b: b.add_session("y", "Y", slot_id="nope"),
+        "sessions",
+        6,
+        "slot_id",
+        "no slot",
+    ),
+    (
+        "unknown room pin",
+        lambda b: b.add_session("y", "Y", room_id="nope"),
+        "sessions",
+        6,
+        "room_id",
+        "no room",
+    ),
+    (
+        "unknown preference participant",
+        lambda b: b.add_preference("ghost", "x1", 1),
+        "preferences",
+        2,
+        "participant_id",
+        "no participant",
+    ),
+    (
+        "bad time zone",
+        lambda b: setattr(b, "timezone", "Mars/Olympus"),
+        "event",
+        None,
+        "timezone",
+        "IANA",
+    ),
+    (
+        "end before start",
+        lambda b: b.add_slot("bad", at(15), at(14), "break"),
+        "slots",
+        8,
+        "end",
+        "ends at or before",
+    ),
+    (
+        "departs before arriving",
+        lambda b: b.add_participant("z", "Z", role="staff", arrives=at(12), departs=at(9)),
+        "participants",
+        15,
+        "departs",
+        "departs at or before",
+    ),
+    (
+        "overlapping slots of one kind",
+        lambda b: b.add_slot("b2", at(11), at(12), "breakout"),
+        "slots",
+        8,
+        "start",
+        "overlaps breakout slot b1",
+    ),
+    (
+        "zero capacity",
+        lambda b: b.add_room("r9", "R", 0),
+        "rooms",
+        6,
+        "capacity",
+        "more than zero",
+    ),
+    (
+        "negative tour capacity",
+        lambda b: b.add_tour("t9", "T", -4, slot_id="tour"),
+        "tours",
+        4,
+        "capacity",
+        "more than zero",
+    ),
+    (
+        "zero offered",
+        lambda b: b.add_session("y", "Y", offered=0),
+        "sessions",
+        6,
+        "offered",
+        "more than zero",
+    ),
+    (
+        "pin to a slot of the wrong kind",
+        lambda b: b.add_session("y", "Y", slot_id="open"),
+        "sessions",
+        6,
+        "slot_id",
+        "breakout session pinned to a plenary slot",
+    ),
+    (
+        "tour pinned to a non-tour slot",
+        lambda b: b.add_tour("t9", "T", 5, slot_id="b1"),
+        "tours",
+        4,
+        "slot_id",
+        "tours run in tour slots",
+    ),
+    (
+        "room too small for presenters",
+        lambda b: (
+            b.add_room("closet", "Closet", 1),
+            b.add_session("y", "Y", presenters="c0-a;c1-a", room_id="closet"),
+        ),
+        "sessions",
+        6,
+        "room_id",
+        "fewer than the session's 2 presenters",
+    ),
+    (
+        "networking row for a non-networking slot",
+        lambda b: b.set_table_size("b1", 6),
+        "networking",
+        3,
+        "slot_id",
+        "not a networking slot",
+    ),
+    (
+        "duplicate table size",
+        lambda b: b.set_table_size("lunch", 6),
+        "networking",
+        3,
+        "slot_id",
+        "already has a table size",
+    ),
+    (
+        "together rule without a partner",
+        lambda b: b.add_networking_rule("together", "c0-a"),
+        "networking_rules",
+        2,
+        "other_id",
+        "names two people",
+    ),
+    (
+        "wrong type in code",
+        lambda b: b.add_room("r9", "R", "ten"),
+        "rooms",
+        6,
+        "capacity",
+        "whole number",
+    ),
+    (
+        "aware datetime",
+        lambda b: b.add_slot(
+            "s9", at(20).replace(tzinfo=dt.UTC), at(21).replace(tzinfo=dt.UTC), "break"
+        ),
+        "slots",
+        8,
+        "end",
+        "wall-clock",
+    ),
+    (
+        "unknown role",
+        lambda b: b.add_participant("z", "Z", role="mayor"),
+        "participants",
+        15,
+        "role",
+        "one of official",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "sheet", "row", "column", "words"),
+    [c[1:] for c in CASES],
+    ids=[c[0] for c in CASES],
+)
+def test_each_problem_is_located(
+    mutate: Mutation, sheet: str, row: int | None, column: str, words: str
+) -> None:
+    problems = problems_of(mutate)
+    matching = [p for p in problems if words in p.message]
+    assert matching, [str(p) for p in problems]
+    problem = matching[0]
+    assert (problem.sheet, problem.row, problem.column) == (sheet, row, column)
+    assert str(problem).startswith(problem.location())
+
+
+COUNTING: list[tuple[str, Mutation, str]] = [
+    (
+        "too few breakout seats",
+        lambda b: [b.add_participant(f"extra{i}", "E", role="staff") for i in range(130)],
+        "143 people are present but its rooms and sessions seat at most 136",
+    ),
+    (
+        "plenary room smaller than the audience",
+        lambda b: [b.add_participant(f"extra{i}", "E", role="staff") for i in range(90)],
+        "but the plenary rooms seat at most 100",
+    ),
+    (
+        "not enough step-free tour seats",
+        lambda b: [
+            b.add_participant(f"acc{i}", "A", role="staff", accessible=True) for i in range(31)
+        ],
+        "need step-free access but the tours that are not walking tours take at most 30",
+    ),
+    (
+        "presenter pinned twice at once",
+        lambda b: (
+            b.add_room("r9", "R9", 20),
+            b.add_session("y1", "Y1", presenters="c0-a", slot_id="b1"),
+            b.add_session("y2", "Y2", presenters="c0-a", slot_id="b1"),
+        ),
+        "presenter c0-a also presents session y2",
+    ),
+    (
+        "more facilitators than delegations",
+        lambda b: [b.add_participant(f"f{i + 2}", "F", role="facilitator") for i in range(4)],
+        "5 facilitators are present but only 4 delegations",
+    ),
+    (
+        "more runs than room-slots",
+        lambda b: [b.add_session(f"y{i}", "Y") for i in range(2)],
+        "breakout sessions need 5 runs",
+    ),
+    (
+        "presenter absent at pinned slot",
+        lambda b: (
+            b.add_participant("late", "L", role="speaker", arrives=at(12)),
+            b.add_session("y", "Y", presenters="late", slot_id="b1"),
+        ),
+        "presenter late is not at the event during pinned slot b1",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "words"), [c[1:] for c in COUNTING], ids=[c[0] for c in COUNTING]
+)
+def test_obvious_impossibilities_are_caught_before_solving(mutate: Mutation, words: str) -> None:
+    messages = [p.message for p in problems_of(mutate)]
+    assert any(words in m for m in messages), messages
+
+
+def test_all_problems_come_at_once_without_cascades() -> None:
+    def mutate(b: EventBuilder) -> None:
+        b.add_room("r9", "R", "ten")  # ill-typed: dropped, but known
+        b.add_session("y", "Y", room_id="r9")  # refers to the ill-typed room: not reported again
+        b.add_room("r10", "R", -1)
+        b.add_participant("z", "Z", city_id="atlantis")
+
+    problems = problems_of(mutate)
+    assert [(p.sheet, p.column) for p in problems] == [
+        ("participants", "city_id"),
+        ("rooms", "capacity"),
+        ("rooms", "capacity"),
+    ]
+
+
+def test_warnings_for_odd_delegations_and_unknown_items_do_not_stop_planning() -> None:
+    b = small_builder()
+    b.add_participant("c0-x", "Fourth", city_id="c0", role="partner")
+    b.add_preference("c1-a", "no-such-session", 1)
+    with pytest.warns(UserWarning) as record:
+        event = b.build()
+    assert {p.sheet for p in event.warnings} == {"cities", "preferences"}
+    assert any("delegation of 4" in str(w.message) for w in record)
+
+
+def test_a_sound_event_has_no_problems() -> None:
+    event = small_builder().build()
+    assert event.warnings == ()
+
+
+@given(st.text(min_size=1, max_size=12))
+def test_ids_are_letters_digits_and_a_few_marks(text: str) -> None:
+    allowed = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.@+")
+    assert is_valid_id(text) == (set(text) <= allowed and not text.startswith("."))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    people=st.integers(1, 40),
+    rooms=st.lists(st.integers(1, 30), min_size=1, max_size=5),
+    sessions=st.integers(1, 6),
+)
+def test_seat_counting_is_only_a_necessary_condition(
+    people: int, rooms: list[int], sessions: int
+) -> None:
+    """The breakout seat check fires exactly when the seats cannot hold the people."""
+    b = EventBuilder("E", "Here", "UTC")
+    for i in range(people):
+        b.add_participant(f"p{i}", "P", role="staff")
+    for i, cap in enumerate(rooms):
+        b.add_room(f"r{i}", "R", cap)
+    b.add_slot("s", at(9), at(10), "breakout")
+    sessions = min(sessions, len(rooms))
+    for i in range(sessions):
+        b.add_session(f"x{i}", "X")
+    seats = sum(sorted(rooms, reverse=True)[:sessions])
+    if people <= seats:
+        b.build()
+    else:
+        with pytest.raises(EventError, match="seat at most"):
+            b.build()

@@ -1,0 +1,60 @@
+import datetime as dt
+
+import attrs
+import pytest
+
+from convening import EventError, Participant, Role, Room, Slot, SlotKind
+from tests.factories import at, small_builder
+
+
+def test_presence_uses_arrival_and_departure() -> None:
+    slot = Slot("s", at(10), at(11), "breakout")
+    assert Participant("p", "P").is_present(slot)
+    assert Participant("p", "P", arrives=at(10)).is_present(slot)
+    assert not Participant("p", "P", arrives=at(10.25)).is_present(slot)
+    assert Participant("p", "P", departs=at(11)).is_present(slot)
+    assert not Participant("p", "P", departs=at(10.75)).is_present(slot)
+
+
+def test_enums_accept_their_names_and_keep_unknown_values_for_the_checks() -> None:
+    assert Participant("p", "P", role="partner").role is Role.PARTNER
+    assert Slot("s", at(9), at(10), "tour").kind is SlotKind.TOUR
+    assert Participant("p", "P", role="mayor").role == "mayor"
+
+
+def test_topics_split_on_semicolons() -> None:
+    assert Participant("p", "P", topics=" housing ; data;").topics == ("housing", "data")
+
+
+def test_row_takes_no_part_in_equality() -> None:
+    assert Room("r", "R", 5, row=2) == Room("r", "R", 5, row=9)
+
+
+def test_delegations_follow_city_order_and_know_their_shape() -> None:
+    event = small_builder(cities=2).build()
+    assert [d.city_id for d in event.delegations] == ["c0", "c1"]
+    assert all(d.is_usual_shape for d in event.delegations)
+    assert event.delegation_by_city["c1"].count(Role.OFFICIAL) == 2
+
+
+def test_evolve_checks_the_changed_event_again() -> None:
+    event = small_builder().build()
+    rooms = tuple(attrs.evolve(r, capacity=0) if r.room_id == "r1" else r for r in event.rooms)
+    with pytest.raises(EventError, match="rooms row 4, column capacity: must be more than zero"):
+        attrs.evolve(event, rooms=rooms)
+
+
+def test_present_and_slots_of_and_table_size() -> None:
+    b = small_builder()
+    b.add_participant("late", "Late", role="staff", arrives=at(12))
+    event = b.build()
+    assert "late" not in {p.participant_id for p in event.present("b1")}
+    assert "late" in {p.participant_id for p in event.present("tour")}
+    assert [s.slot_id for s in event.slots_of("breakout")] == ["b1"]
+    assert event.table_size("lunch") == 4
+
+
+def test_localize_attaches_the_event_zone() -> None:
+    event = small_builder().build()
+    local = event.localize(dt.datetime(2027, 4, 20, 9))
+    assert local.utcoffset() == dt.timedelta(hours=-4)
