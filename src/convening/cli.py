@@ -1,0 +1,223 @@
+"""The ``convening`` command line.
+
+Exit codes: 0 done; 2 the input has problems (each is listed); 3 no plan can
+keep every rule, or none was found in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from convening.errors import ConveningError, EventError, InfeasibleError, Problem
+
+if TYPE_CHECKING:
+    from convening.model import Event
+    from convening.plan import Plan
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+EXIT_INFEASIBLE = 3
+
+_EXAMPLES = ("new_orleans", "peer_exchange")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    out = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    if getattr(args, "verbose", False):
+        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    try:
+        code: int = args.run(args, out)
+    except EventError as exc:
+        _print_problems(err, exc.problems, exc.warnings)
+        return EXIT_INPUT
+    except InfeasibleError as exc:
+        err.print(f"[bold red]No plan:[/] {exc}")
+        return EXIT_INFEASIBLE
+    except ConveningError as exc:
+        err.print(f"[bold red]Error:[/] {exc}")
+        return EXIT_INPUT
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="convening",
+        description="Plan peer convenings: agendas, places in sessions and tours, tables, calendars.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log solver progress")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check an event workbook and summarise it")
+    check.add_argument("event", type=Path, help="EVENT.xlsx or a folder of CSV files")
+    check.set_defaults(run=_run_check)
+
+    template = commands.add_parser("template", help="write a blank event workbook to fill in")
+    template.add_argument("path", type=Path, help="where to write, e.g. event.xlsx")
+    template.set_defaults(run=_run_template)
+
+    plan = commands.add_parser("plan", help="plan an event and write the plan")
+    plan.add_argument("event", type=Path, help="EVENT.xlsx or a folder of CSV files")
+    _plan_options(plan)
+    plan.set_defaults(run=_run_plan)
+
+    demo = commands.add_parser("demo", help="plan a built-in example event")
+    demo.add_argument("--example", choices=_EXAMPLES, default="new_orleans", help="which example")
+    _plan_options(demo)
+    demo.set_defaults(run=_run_demo)
+    return parser
+
+
+def _plan_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, required=True, help="folder for the plan's files")
+    parser.add_argument(
+        "--time-limit", type=float, default=None, help="seconds the solver may take"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same plan)")
+    parser.add_argument("--workers", type=int, default=None, help="solver threads")
+    parser.add_argument(
+        "--force", action="store_true", help="replace the files of an earlier plan in --out"
+    )
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def _run_check(args: argparse.Namespace, out: Console) -> int:
+    from convening.io import read_event
+
+    event = read_event(args.event)
+    _print_summary(out, event)
+    _print_warnings(out, event.warnings)
+    out.print(f"[green]{args.event}: no problems found.[/]")
+    return EXIT_OK
+
+
+def _run_template(args: argparse.Namespace, out: Console) -> int:
+    from convening.io import write_template
+
+    write_template(args.path)
+    out.print(
+        f"Wrote a blank event workbook to {args.path}; its README sheet explains each column."
+    )
+    return EXIT_OK
+
+
+def _run_plan(args: argparse.Namespace, out: Console) -> int:
+    from convening.io import read_event
+
+    event = read_event(args.event)
+    return _plan_and_write(event, args, out)
+
+
+def _run_demo(args: argparse.Namespace, out: Console) -> int:
+    from convening.io import load_example
+
+    event = load_example(args.example)
+    out.print(f"Built-in example: [bold]{event.name}[/] ({event.host_city})")
+    return _plan_and_write(event, args, out)
+
+
+def _plan_and_write(event: Event, args: argparse.Namespace, out: Console) -> int:
+    _print_summary(out, event)
+    _print_warnings(out, event.warnings)
+    plan = _solve_with_progress(event, args, out)
+    from convening.export import write_outputs
+
+    written = write_outputs(plan, args.out, force=args.force)
+    _print_metrics(out, plan)
+    out.print(f"[green]Wrote {len(written)} files to {args.out}[/]")
+    return EXIT_OK
+
+
+def _solve_with_progress(event: Event, args: argparse.Namespace, out: Console) -> Plan:
+    from convening.solve import SolveOptions, solve
+
+    options: dict[str, Any] = {"seed": args.seed}
+    if args.time_limit is not None:
+        options["time_limit"] = args.time_limit
+    if args.workers is not None:
+        options["workers"] = args.workers
+    started = time.monotonic()
+    with out.status("Planning…", spinner="dots") as status:
+
+        def progress(phase: str, elapsed: float, best: float | None) -> None:
+            score = "" if best is None else f", best score so far {best:.1f}"
+            status.update(f"Planning: {phase} ({elapsed:.1f} s{score})")
+
+        plan = solve(event, SolveOptions(**options), progress=progress)
+    out.print(
+        f"Planned in {time.monotonic() - started:.1f} s: [bold]{plan.status.value}[/]. "
+        f"{plan.status.advice}"
+    )
+    return plan
+
+
+# -- printing -------------------------------------------------------------------------------
+
+
+def _print_problems(
+    console: Console, problems: Sequence[Problem], warnings: Sequence[Problem] = ()
+) -> None:
+    count = len(problems)
+    console.print(
+        f"[bold red]{count} problem{'s' if count != 1 else ''} must be fixed before planning:[/]"
+    )
+    for problem in problems:
+        console.print(f"  - {problem}", markup=False)
+    _print_warnings(console, warnings)
+
+
+def _print_warnings(console: Console, warnings: Sequence[Problem]) -> None:
+    if warnings:
+        console.print(f"[yellow]{len(warnings)} warning{'s' if len(warnings) != 1 else ''}:[/]")
+        for problem in warnings:
+            console.print(f"  - {problem}", markup=False)
+
+
+def _print_summary(console: Console, event: Event) -> None:
+    from convening.summary import summarize
+
+    s = summarize(event)
+    console.print(f"[bold]{s.name}[/] in {s.host_city}")
+    roles = ", ".join(f"{n} {r}" for r, n in s.participants_by_role.items() if n)
+    console.print(
+        f"{s.cities} cities; {s.delegations_usual + s.delegations_other} delegations "
+        f"({s.delegations_usual} of two officials and a partner, {s.delegations_other} other); "
+        f"{sum(s.participants_by_role.values())} participants ({roles}); "
+        f"{s.accessible} need step-free access"
+    )
+    kinds = ", ".join(f"{n} {k}" for k, n in s.slots_by_kind.items() if n)
+    console.print(
+        f"{len(s.seats)} slots ({kinds}); {s.sessions} sessions ({s.session_runs} runs); "
+        f"{s.tours} tours; {s.rooms} rooms"
+    )
+    table = RichTable("slot", "kind", "starts", "present", "places", "", title="Seats per slot")
+    for row in s.seats:
+        places = "" if row.places is None else str(row.places)
+        table.add_row(row.slot_id, row.kind.value, row.start, str(row.present), places, row.note)
+    console.print(table)
+
+
+def _print_metrics(console: Console, plan: Plan) -> None:
+    table = RichTable("metric", "value", title="Plan quality")
+    for name, value in plan.metrics.items():
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        table.add_row(name, shown)
+    console.print(table)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
