@@ -25,6 +25,14 @@ def _sorted_ids(ids: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(ids))
 
 
+def _runs(items: Iterable[Run]) -> tuple[Run, ...]:
+    return tuple(items)
+
+
+def _tables(items: Iterable[Table]) -> tuple[Table, ...]:
+    return tuple(items)
+
+
 __all__ = ["ActivityKind", "ItineraryRow", "Plan", "Run", "SolveStatus", "Table"]
 
 
@@ -165,8 +173,8 @@ class Plan:
     """
 
     event: Event
-    runs: tuple[Run, ...] = attrs.field(converter=tuple)
-    tables: tuple[Table, ...] = attrs.field(default=(), converter=tuple)
+    runs: tuple[Run, ...] = attrs.field(converter=_runs)
+    tables: tuple[Table, ...] = attrs.field(default=(), converter=_tables)
     status: SolveStatus = SolveStatus.FEASIBLE
     metrics: Mapping[str, Any] = attrs.field(factory=dict)
 

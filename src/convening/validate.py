@@ -1,0 +1,819 @@
+"""The hard rules of a plan, written once and plainly, independent of any solver.
+
+:func:`validate` reads a :class:`~convening.plan.Plan` against its
+:class:`~convening.model.Event` and lists every rule it breaks as a
+:class:`Violation`; :func:`check_plan` raises :class:`PlanError` when there
+is any. This module is the specification of a valid plan (the section "What a
+plan must satisfy" of the event-workbook contract): solvers are tested
+against it, and it is written to be read, not to be clever. It only uses
+look-up tables, so it checks thousands of people in a moment.
+
+Each rule has a short code (:data:`RULES` maps every code to the rule in
+the planner's words), so a test or a planner can tell which rule broke.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+import attrs
+
+from convening.errors import ConveningError
+from convening.model import Event, Participant, Role, Slot, SlotKind
+from convening.plan import ActivityKind, Plan, Run, Table
+
+__all__ = ["RULES", "PlanError", "Violation", "check_plan", "fewest_networking_tables", "validate"]
+
+logger = logging.getLogger(__name__)
+
+#: Every rule :func:`validate` checks, by code, in the order violations are listed.
+RULES: dict[str, str] = {
+    # What a plan refers to must exist.
+    "unknown-slot": "runs and tables are in slots of the event",
+    "unknown-room": "runs are in rooms of the event",
+    "unknown-session": "plenary and breakout runs are runs of sessions of the event",
+    "unknown-tour": "tour runs are runs of tours of the event",
+    "unknown-participant": "everyone scheduled is a participant of the event",
+    "unknown-city": "action-planning tables belong to cities of the event",
+    # Where things happen.
+    "slot-kind": (
+        "plenary sessions run in plenary slots, breakouts in breakout slots, tours in tour "
+        "slots, networking and action-planning tables in slots of their own kind"
+    ),
+    "run-kind": "a run has the kind of its session (plenary or breakout)",
+    "run-room": "session runs have a room; tour runs have none",
+    "break-slot": "nobody is scheduled in a break",
+    # Everyone's time.
+    "not-present": "nobody is scheduled at a slot they are not at the event for",
+    "one-activity-per-slot": "everyone present at an activity slot has exactly one activity in it",
+    # Sessions.
+    "session-offered": "each session runs exactly `offered` times",
+    "pinned-slot": "a session or tour pinned to a slot runs in that slot",
+    "pinned-room": "a session pinned to a room runs in that room",
+    "room-double-booked": "a room holds one session per slot",
+    "room-capacity": "a run's attendees never exceed its room's capacity",
+    "session-capacity": "a run's attendees never exceed its session's capacity",
+    "presenter-absent": "presenters are in their own session whenever it runs",
+    "repeat-session": "a participant attends a session at most once, unless presenting it",
+    # Tours and step-free access.
+    "tour-runs": "each tour runs exactly once",
+    "tour-capacity": "a tour's riders never exceed capacity × departures",
+    "step-free-tour": "people who need step-free access are never on walking tours",
+    "step-free-room": "people who need step-free access are never in rooms that are not accessible",
+    # Tables.
+    "table-numbers": "the tables of a slot are numbered 1, 2, … without gaps or repeats",
+    "networking-table-count": (
+        "a networking slot uses the fewest tables that seat everyone present, more only "
+        "where a delegation is larger than that number"
+    ),
+    "networking-table-size": "a networking table seats at most the slot's table size",
+    "networking-balance": "the tables of a networking slot differ in size by at most one",
+    "delegation-apart": "two members of one delegation never share a networking table",
+    "delegation-table": (
+        "in action planning each delegation present sits together at its own table, "
+        "with nobody from outside it but its coach"
+    ),
+    "coach": "each facilitator present at action planning coaches exactly one delegation's table",
+    "one-coach-per-table": "at most one facilitator sits at an action-planning table",
+}
+
+_ORDER = {code: i for i, code in enumerate(RULES)}
+
+_Item = TypeVar("_Item", Run, Table)
+
+#: Slot kinds a run of each kind belongs in.
+_RUN_SLOT = {
+    ActivityKind.PLENARY: SlotKind.PLENARY,
+    ActivityKind.BREAKOUT: SlotKind.BREAKOUT,
+    ActivityKind.TOUR: SlotKind.TOUR,
+    ActivityKind.NETWORKING: SlotKind.NETWORKING,
+    ActivityKind.ACTION_PLANNING: SlotKind.ACTION_PLANNING,
+}
+
+
+@attrs.frozen
+class Violation:
+    """One hard rule a plan breaks.
+
+    Parameters
+    ----------
+    rule
+        The rule's code, a key of :data:`RULES`, e.g. ``"one-activity-per-slot"``.
+    message
+        What is wrong, in the planner's words, naming the ids involved.
+    slot_id, participant_id, activity_id
+        The slot, person and session, tour or table concerned, when there is one.
+    """
+
+    rule: str
+    message: str
+    slot_id: str | None = None
+    participant_id: str | None = None
+    activity_id: str | None = None
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.message}"
+
+
+class PlanError(ConveningError):
+    """A plan breaks hard rules; :attr:`violations` lists every one.
+
+    Parameters
+    ----------
+    violations
+        What :func:`validate` found.
+    """
+
+    #: How many violations the message spells out; the rest are counted.
+    shown = 50
+
+    def __init__(self, violations: Sequence[Violation]) -> None:
+        self.violations = list(violations)
+        count = len(self.violations)
+        lines = [f"the plan breaks {count} rule{'s' if count != 1 else ''}:"]
+        lines += [f"  - {v}" for v in self.violations[: self.shown]]
+        if count > self.shown:
+            lines.append(f"  … and {count - self.shown} more")
+        super().__init__("\n".join(lines))
+
+
+def check_plan(event: Event, plan: Plan) -> None:
+    """Raise :class:`PlanError` if ``plan`` breaks any hard rule of ``event``.
+
+    Raises
+    ------
+    PlanError
+        Listing every violation.
+    """
+    violations = validate(event, plan)
+    if violations:
+        raise PlanError(violations)
+
+
+def validate(event: Event, plan: Plan) -> list[Violation]:
+    """Every hard rule ``plan`` breaks, in a stable order (empty for a valid plan).
+
+    Parameters
+    ----------
+    event
+        The event the plan is for (usually ``plan.event``).
+    plan
+        The plan to check.
+
+    Returns
+    -------
+    list of Violation
+        Ordered by rule (as in :data:`RULES`), then slot time, then ids.
+    """
+    found: list[Violation] = []
+    placed_runs = _placed(event, plan.runs, found)
+    placed_tables = _placed(event, plan.tables, found)
+    _check_people(event, placed_runs, placed_tables, found)
+    runs = _known_runs(event, placed_runs, found)
+    tables = _known_tables(event, placed_tables, found)
+    _check_sessions(event, runs, found)
+    _check_tours(event, runs, found)
+    _check_step_free(event, runs, found)
+    _check_networking(event, tables, found)
+    _check_action_planning(event, tables, found)
+    slot_order = {s.slot_id: i for i, s in enumerate(sorted(event.slots, key=_slot_key))}
+
+    def order(v: Violation) -> tuple[object, ...]:
+        return (
+            _ORDER[v.rule],
+            slot_order.get(v.slot_id or "", -1),
+            v.slot_id or "",
+            v.activity_id or "",
+            v.participant_id or "",
+            v.message,
+        )
+
+    found = sorted(set(found), key=order)
+    if found:
+        logger.debug("plan breaks %d rules", len(found))
+    return found
+
+
+# -- what a plan refers to --------------------------------------------------------------------
+
+
+def _placed(event: Event, items: Iterable[_Item], found: list[Violation]) -> list[_Item]:
+    """The items in slots of the event, without people who are not participants.
+
+    People are checked against every item placed in a real slot, even one of the
+    wrong kind, so that one misplaced run is not also reported as everyone in it
+    having no activity.
+    """
+    people = event.participant_by_id
+    placed: list[_Item] = []
+    for item in items:
+        who = item.attendees if isinstance(item, Run) else item.members
+        for pid in who:
+            if pid not in people:
+                found.append(
+                    Violation(
+                        "unknown-participant",
+                        f"{pid}, scheduled at {item.activity_id} in slot {item.slot_id}, "
+                        "is not a participant",
+                        item.slot_id,
+                        pid,
+                        item.activity_id,
+                    )
+                )
+        if item.slot_id not in event.slot_by_id:
+            found.append(
+                Violation(
+                    "unknown-slot",
+                    f"{item.activity_id} is in slot {item.slot_id}, which is not in the event",
+                    item.slot_id,
+                    activity_id=item.activity_id,
+                )
+            )
+            continue
+        known = [pid for pid in who if pid in people]
+        if len(known) < len(who):
+            field = "attendees" if isinstance(item, Run) else "members"
+            changes: dict[str, Any] = {field: tuple(known)}
+            item = attrs.evolve(item, **changes)
+        placed.append(item)
+    return placed
+
+
+def _known_runs(event: Event, runs: Iterable[Run], found: list[Violation]) -> list[Run]:
+    """The runs of sessions and tours of the event; report what is wrong with any run."""
+    known: list[Run] = []
+    for run in runs:
+        slot = event.slot_by_id[run.slot_id]
+        if run.kind is ActivityKind.TOUR:
+            if run.activity_id not in event.tour_by_id:
+                found.append(
+                    Violation(
+                        "unknown-tour",
+                        f"tour {run.activity_id} is not in the event",
+                        run.slot_id,
+                        activity_id=run.activity_id,
+                    )
+                )
+                continue
+            if run.room_id is not None:
+                found.append(
+                    Violation(
+                        "run-room",
+                        f"tour {run.activity_id} is given room {run.room_id}; tours have no room",
+                        run.slot_id,
+                        activity_id=run.activity_id,
+                    )
+                )
+        elif run.kind in (ActivityKind.PLENARY, ActivityKind.BREAKOUT):
+            session = event.session_by_id.get(run.activity_id)
+            if session is None:
+                found.append(
+                    Violation(
+                        "unknown-session",
+                        f"session {run.activity_id} is not in the event",
+                        run.slot_id,
+                        activity_id=run.activity_id,
+                    )
+                )
+                continue
+            if str(session.kind) != str(run.kind):
+                found.append(
+                    Violation(
+                        "run-kind",
+                        f"{session.kind} session {run.activity_id} is run as a {run.kind}",
+                        run.slot_id,
+                        activity_id=run.activity_id,
+                    )
+                )
+            if run.room_id is None:
+                found.append(
+                    Violation(
+                        "run-room",
+                        f"session {run.activity_id} runs in slot {run.slot_id} without a room",
+                        run.slot_id,
+                        activity_id=run.activity_id,
+                    )
+                )
+            elif run.room_id not in event.room_by_id:
+                found.append(
+                    Violation(
+                        "unknown-room",
+                        f"session {run.activity_id} runs in room {run.room_id}, "
+                        "which is not in the event",
+                        run.slot_id,
+                        activity_id=run.activity_id,
+                    )
+                )
+        else:
+            found.append(
+                Violation(
+                    "slot-kind",
+                    f"{run.activity_id} is a run of kind {run.kind}; runs are sessions or tours",
+                    run.slot_id,
+                    activity_id=run.activity_id,
+                )
+            )
+            continue
+        # A run in the wrong kind of slot still counts as a run of its session or tour.
+        _in_right_slot(slot, run.kind, run.activity_id, found)
+        known.append(run)
+    return known
+
+
+def _known_tables(event: Event, tables: Iterable[Table], found: list[Violation]) -> list[Table]:
+    """The networking and action-planning tables of cities of the event; report the rest."""
+    known: list[Table] = []
+    for table in tables:
+        slot = event.slot_by_id[table.slot_id]
+        if table.kind not in (ActivityKind.NETWORKING, ActivityKind.ACTION_PLANNING):
+            found.append(
+                Violation(
+                    "slot-kind",
+                    f"table {table.number} in slot {table.slot_id} is a {table.kind} table; "
+                    "tables are for networking and action planning",
+                    table.slot_id,
+                    activity_id=table.activity_id,
+                )
+            )
+            continue
+        _in_right_slot(slot, table.kind, table.activity_id, found)
+        if table.city_id is not None and table.city_id not in event.city_by_id:
+            found.append(
+                Violation(
+                    "unknown-city",
+                    f"table {table.number} in slot {table.slot_id} belongs to city "
+                    f"{table.city_id}, which is not in the event",
+                    table.slot_id,
+                    activity_id=table.activity_id,
+                )
+            )
+            continue
+        known.append(table)
+    return known
+
+
+def _in_right_slot(
+    slot: Slot, kind: ActivityKind, activity_id: str, found: list[Violation]
+) -> None:
+    """Report an activity of ``kind`` in a slot of another kind."""
+    if _RUN_SLOT[kind] is not slot.kind:
+        found.append(
+            Violation(
+                "slot-kind",
+                f"{activity_id} is a {kind} but slot {slot.slot_id} is a {slot.kind} slot",
+                slot.slot_id,
+                activity_id=activity_id,
+            )
+        )
+
+
+# -- everyone's time --------------------------------------------------------------------------
+
+
+def _check_people(
+    event: Event, runs: Sequence[Run], tables: Sequence[Table], found: list[Violation]
+) -> None:
+    """Everyone present has exactly one activity per activity slot; nobody else has any."""
+    doing: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for run in runs:
+        for pid in run.attendees:
+            doing[(pid, run.slot_id)].append(run.activity_id)
+    for table in tables:
+        for pid in table.members:
+            doing[(pid, table.slot_id)].append(table.activity_id)
+
+    for (pid, slot_id), activities in doing.items():
+        slot = event.slot_by_id[slot_id]
+        person = event.participant_by_id[pid]
+        what = ", ".join(sorted(activities))
+        if slot.kind is SlotKind.BREAK:
+            found.append(
+                Violation(
+                    "break-slot",
+                    f"{pid} is scheduled at {what} during break {slot_id}",
+                    slot_id,
+                    pid,
+                    activities[0],
+                )
+            )
+        elif not person.is_present(slot):
+            found.append(
+                Violation(
+                    "not-present",
+                    f"{pid} is scheduled at {what} in slot {slot_id} but is not at the event then",
+                    slot_id,
+                    pid,
+                    activities[0],
+                )
+            )
+
+    for slot in event.slots:
+        if not slot.kind.is_activity:
+            continue
+        for person in event.present(slot):
+            activities = doing.get((person.participant_id, slot.slot_id), [])
+            if len(activities) == 1:
+                continue
+            if activities:
+                message = (
+                    f"{person.participant_id} has {len(activities)} activities in slot "
+                    f"{slot.slot_id}: {', '.join(sorted(activities))}"
+                )
+            else:
+                message = (
+                    f"{person.participant_id} is present but has nothing in slot {slot.slot_id}"
+                )
+            found.append(
+                Violation("one-activity-per-slot", message, slot.slot_id, person.participant_id)
+            )
+
+
+# -- sessions ---------------------------------------------------------------------------------
+
+
+def _check_sessions(event: Event, runs: Sequence[Run], found: list[Violation]) -> None:
+    session_runs: dict[str, list[Run]] = defaultdict(list)
+    for run in runs:
+        if run.kind is not ActivityKind.TOUR:
+            session_runs[run.activity_id].append(run)
+
+    for session in event.sessions:
+        mine = session_runs.get(session.session_id, [])
+        sid = session.session_id
+        if len(mine) != session.offered:
+            found.append(
+                Violation(
+                    "session-offered",
+                    f"session {sid} runs {len(mine)} times; it is offered {session.offered}",
+                    activity_id=sid,
+                )
+            )
+        presenters = set(session.presenters)
+        seen: Counter[str] = Counter()
+        for run in mine:
+            if session.slot_id is not None and run.slot_id != session.slot_id:
+                found.append(
+                    Violation(
+                        "pinned-slot",
+                        f"session {sid} runs in slot {run.slot_id}; it is pinned to {session.slot_id}",
+                        run.slot_id,
+                        activity_id=sid,
+                    )
+                )
+            if session.room_id is not None and run.room_id != session.room_id:
+                found.append(
+                    Violation(
+                        "pinned-room",
+                        f"session {sid} runs in room {run.room_id} in slot {run.slot_id}; "
+                        f"it is pinned to room {session.room_id}",
+                        run.slot_id,
+                        activity_id=sid,
+                    )
+                )
+            if session.capacity is not None and len(run.attendees) > session.capacity:
+                found.append(
+                    Violation(
+                        "session-capacity",
+                        f"session {sid} in slot {run.slot_id} has {len(run.attendees)} "
+                        f"attendees; its capacity is {session.capacity}",
+                        run.slot_id,
+                        activity_id=sid,
+                    )
+                )
+            for pid in sorted(presenters - set(run.attendees)):
+                found.append(
+                    Violation(
+                        "presenter-absent",
+                        f"{pid} presents session {sid} but is not in its run in slot {run.slot_id}",
+                        run.slot_id,
+                        pid,
+                        sid,
+                    )
+                )
+            seen.update(set(run.attendees))
+        for pid, times in sorted(seen.items()):
+            if times > 1 and pid not in presenters:
+                found.append(
+                    Violation(
+                        "repeat-session",
+                        f"{pid} attends session {sid} {times} times",
+                        participant_id=pid,
+                        activity_id=sid,
+                    )
+                )
+
+    by_room: dict[tuple[str, str], list[Run]] = defaultdict(list)
+    for run in runs:
+        if run.room_id is not None and run.kind is not ActivityKind.TOUR:
+            by_room[(run.slot_id, run.room_id)].append(run)
+    for (slot_id, room_id), here in by_room.items():
+        room = event.room_by_id.get(room_id)
+        if len(here) > 1:
+            names = ", ".join(sorted(r.activity_id for r in here))
+            found.append(
+                Violation(
+                    "room-double-booked",
+                    f"room {room_id} holds {len(here)} sessions in slot {slot_id}: {names}",
+                    slot_id,
+                    activity_id=here[0].activity_id,
+                )
+            )
+        for run in here:
+            if room is not None and len(run.attendees) > room.capacity:
+                found.append(
+                    Violation(
+                        "room-capacity",
+                        f"session {run.activity_id} in slot {slot_id} has {len(run.attendees)} "
+                        f"attendees; room {room_id} seats {room.capacity}",
+                        slot_id,
+                        activity_id=run.activity_id,
+                    )
+                )
+
+
+# -- tours and step-free access ---------------------------------------------------------------
+
+
+def _check_tours(event: Event, runs: Sequence[Run], found: list[Violation]) -> None:
+    tour_runs: dict[str, list[Run]] = defaultdict(list)
+    for run in runs:
+        if run.kind is ActivityKind.TOUR:
+            tour_runs[run.activity_id].append(run)
+    for tour in event.tours:
+        mine = tour_runs.get(tour.tour_id, [])
+        if len(mine) != 1:
+            found.append(
+                Violation(
+                    "tour-runs",
+                    f"tour {tour.tour_id} runs {len(mine)} times; each tour runs once",
+                    activity_id=tour.tour_id,
+                )
+            )
+        for run in mine:
+            if tour.slot_id is not None and run.slot_id != tour.slot_id:
+                found.append(
+                    Violation(
+                        "pinned-slot",
+                        f"tour {tour.tour_id} runs in slot {run.slot_id}; it is pinned to {tour.slot_id}",
+                        run.slot_id,
+                        activity_id=tour.tour_id,
+                    )
+                )
+            if len(run.attendees) > tour.seats:
+                found.append(
+                    Violation(
+                        "tour-capacity",
+                        f"tour {tour.tour_id} in slot {run.slot_id} has {len(run.attendees)} "
+                        f"riders; it takes {tour.capacity} × {tour.departures} = {tour.seats}",
+                        run.slot_id,
+                        activity_id=tour.tour_id,
+                    )
+                )
+
+
+def _check_step_free(event: Event, runs: Sequence[Run], found: list[Violation]) -> None:
+    people = event.participant_by_id
+    for run in runs:
+        needing = [pid for pid in run.attendees if people[pid].accessible]
+        if not needing:
+            continue
+        if run.kind is ActivityKind.TOUR:
+            if event.tour_by_id[run.activity_id].walking:
+                for pid in needing:
+                    found.append(
+                        Violation(
+                            "step-free-tour",
+                            f"{pid} needs step-free access but is on walking tour {run.activity_id}",
+                            run.slot_id,
+                            pid,
+                            run.activity_id,
+                        )
+                    )
+        elif (room := event.room_by_id.get(run.room_id or "")) is not None and not room.accessible:
+            for pid in needing:
+                found.append(
+                    Violation(
+                        "step-free-room",
+                        f"{pid} needs step-free access but session {run.activity_id} in slot "
+                        f"{run.slot_id} is in room {run.room_id}, which is not accessible",
+                        run.slot_id,
+                        pid,
+                        run.activity_id,
+                    )
+                )
+
+
+# -- tables -----------------------------------------------------------------------------------
+
+
+def _tables_by_slot(tables: Sequence[Table], kind: ActivityKind) -> dict[str, list[Table]]:
+    out: dict[str, list[Table]] = defaultdict(list)
+    for table in tables:
+        if table.kind is kind:
+            out[table.slot_id].append(table)
+    return out
+
+
+def _check_numbers(slot_id: str, tables: Sequence[Table], found: list[Violation]) -> None:
+    numbers = sorted(t.number for t in tables)
+    if numbers != list(range(1, len(tables) + 1)):
+        found.append(
+            Violation(
+                "table-numbers",
+                f"the {len(tables)} tables of slot {slot_id} are numbered "
+                f"{', '.join(map(str, numbers))}; they should be 1 to {len(tables)}",
+                slot_id,
+            )
+        )
+
+
+def fewest_networking_tables(present: Sequence[Participant], table_size: int) -> int:
+    """The number of networking tables a slot must use for the people ``present``.
+
+    The fewest tables of ``table_size`` that seat everyone, or more when a
+    delegation is larger than that: its members must all sit apart.
+    """
+    if not present:
+        return 0
+    largest = max(Counter(p.city_id for p in present if p.city_id is not None).values(), default=0)
+    return max(math.ceil(len(present) / table_size), largest)
+
+
+def _check_networking(event: Event, tables: Sequence[Table], found: list[Violation]) -> None:
+    people = event.participant_by_id
+    by_slot = _tables_by_slot(tables, ActivityKind.NETWORKING)
+    for slot in event.slots_of(SlotKind.NETWORKING):
+        sid = slot.slot_id
+        mine = by_slot.get(sid, [])
+        size = event.table_size(sid)
+        present = event.present(slot)
+        _check_numbers(sid, mine, found)
+        wanted = fewest_networking_tables(present, size)
+        if len(mine) != wanted:
+            found.append(
+                Violation(
+                    "networking-table-count",
+                    f"slot {sid} uses {len(mine)} tables; {len(present)} people present at "
+                    f"tables of {size} need {wanted}",
+                    sid,
+                )
+            )
+        for table in mine:
+            if len(table.members) > size:
+                found.append(
+                    Violation(
+                        "networking-table-size",
+                        f"table {table.number} in slot {sid} seats {len(table.members)}; "
+                        f"the table size is {size}",
+                        sid,
+                        activity_id=table.activity_id,
+                    )
+                )
+            cities = Counter(
+                people[pid].city_id for pid in table.members if people[pid].city_id is not None
+            )
+            for city_id, count in sorted(cities.items(), key=lambda kv: str(kv[0])):
+                if count > 1:
+                    found.append(
+                        Violation(
+                            "delegation-apart",
+                            f"table {table.number} in slot {sid} seats {count} members of "
+                            f"delegation {city_id}",
+                            sid,
+                            activity_id=table.activity_id,
+                        )
+                    )
+        if mine:
+            sizes = [len(t.members) for t in mine]
+            if max(sizes) - min(sizes) > 1:
+                found.append(
+                    Violation(
+                        "networking-balance",
+                        f"the tables of slot {sid} seat from {min(sizes)} to {max(sizes)} people; "
+                        "sizes may differ by at most one",
+                        sid,
+                    )
+                )
+
+
+def _is_coach(person: Participant) -> bool:
+    """Facilitators outside every delegation coach delegations' tables."""
+    return person.role is Role.FACILITATOR and person.city_id is None
+
+
+def _check_action_planning(event: Event, tables: Sequence[Table], found: list[Violation]) -> None:
+    people = event.participant_by_id
+    by_slot = _tables_by_slot(tables, ActivityKind.ACTION_PLANNING)
+    for slot in event.slots_of(SlotKind.ACTION_PLANNING):
+        sid = slot.slot_id
+        mine = by_slot.get(sid, [])
+        present = event.present(slot)
+        _check_numbers(sid, mine, found)
+
+        tables_of_city: dict[str, list[Table]] = defaultdict(list)
+        for table in mine:
+            if table.city_id is not None:
+                tables_of_city[table.city_id].append(table)
+        present_by_city: dict[str, list[str]] = defaultdict(list)
+        for person in present:
+            if person.city_id is not None:
+                present_by_city[person.city_id].append(person.participant_id)
+
+        # Each delegation present has exactly one table, with all its present members.
+        for city_id, members in present_by_city.items():
+            own = tables_of_city.get(city_id, [])
+            if len(own) != 1:
+                found.append(
+                    Violation(
+                        "delegation-table",
+                        f"delegation {city_id} has {len(own)} tables in slot {sid}; it needs one",
+                        sid,
+                    )
+                )
+                continue
+            table = own[0]
+            for pid in members:
+                if pid not in table.members:
+                    found.append(
+                        Violation(
+                            "delegation-table",
+                            f"{pid} is not at delegation {city_id}'s table {table.number} in slot {sid}",
+                            sid,
+                            pid,
+                            table.activity_id,
+                        )
+                    )
+        for city_id, own in tables_of_city.items():
+            if city_id not in present_by_city:
+                found.append(
+                    Violation(
+                        "delegation-table",
+                        f"slot {sid} has a table for delegation {city_id}, none of whom is present",
+                        sid,
+                        activity_id=own[0].activity_id,
+                    )
+                )
+
+        # A delegation's table holds the delegation and at most one facilitator, its coach.
+        for table in mine:
+            facilitators = [pid for pid in table.members if _is_coach(people[pid])]
+            if table.city_id is not None:
+                for pid in table.members:
+                    person = people[pid]
+                    if person.city_id != table.city_id and not _is_coach(person):
+                        found.append(
+                            Violation(
+                                "delegation-table",
+                                f"{pid} sits at delegation {table.city_id}'s table "
+                                f"{table.number} in slot {sid} but is not of that delegation",
+                                sid,
+                                pid,
+                                table.activity_id,
+                            )
+                        )
+                if len(facilitators) > 1:
+                    found.append(
+                        Violation(
+                            "one-coach-per-table",
+                            f"table {table.number} in slot {sid} has {len(facilitators)} "
+                            f"facilitators: {', '.join(facilitators)}",
+                            sid,
+                            activity_id=table.activity_id,
+                        )
+                    )
+            if table.coach is not None and (
+                table.city_id is None
+                or table.coach not in table.members
+                or table.coach not in people
+                or not _is_coach(people[table.coach])
+            ):
+                found.append(
+                    Violation(
+                        "coach",
+                        f"table {table.number} in slot {sid} names {table.coach} as coach, but "
+                        "a coach is a facilitator seated at a delegation's table",
+                        sid,
+                        table.coach,
+                        table.activity_id,
+                    )
+                )
+            for pid in facilitators:
+                if table.city_id is None or table.coach != pid:
+                    found.append(
+                        Violation(
+                            "coach",
+                            f"facilitator {pid} sits at table {table.number} in slot {sid} "
+                            "without coaching a delegation there",
+                            sid,
+                            pid,
+                            table.activity_id,
+                        )
+                    )
+
+
+def _slot_key(slot: Slot) -> tuple[object, ...]:
+    return (slot.start, slot.end, slot.slot_id)
