@@ -1,11 +1,36 @@
-"""Files made from a plan: the ``plan.xlsx`` workbook and the same tables as CSV.
+"""Files made from a plan: the workbook, CSV views, calendars and a printable agenda.
 
 Only this package (and :mod:`convening.io`) touches files. Every file is
 written under a temporary name and renamed when complete, and the same plan
 always gives byte-identical files.
 """
 
+from convening.export.calendars import (
+    CalendarExportError,
+    caldav_objects,
+    delegation_calendar,
+    event_calendar,
+    participant_calendar,
+    room_calendar,
+    write_calendars,
+)
 from convening.export.csv import write_plan_csv
+from convening.export.html import agenda_html, write_agenda_html
+from convening.export.outputs import OutputFolderError, write_outputs
 from convening.export.workbook import write_plan_workbook
 
-__all__ = ["write_plan_csv", "write_plan_workbook"]
+__all__ = [
+    "CalendarExportError",
+    "OutputFolderError",
+    "agenda_html",
+    "caldav_objects",
+    "delegation_calendar",
+    "event_calendar",
+    "participant_calendar",
+    "room_calendar",
+    "write_agenda_html",
+    "write_calendars",
+    "write_outputs",
+    "write_plan_csv",
+    "write_plan_workbook",
+]

@@ -1,0 +1,96 @@
+"""Write every output of a plan into one folder, never mixed with an earlier plan's files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from convening.errors import ConveningError
+from convening.plan import Plan
+
+__all__ = ["OUTPUT_NAMES", "OutputFolderError", "write_outputs"]
+
+#: What a plan writes into its folder; ``--force`` removes exactly these first.
+OUTPUT_NAMES = ("plan.xlsx", "agenda.html", "calendars", "csv")
+
+
+class OutputFolderError(ConveningError):
+    """The output folder holds files that writing a plan would mix with or lose."""
+
+
+def write_outputs(
+    plan: Plan,
+    out: str | Path,
+    *,
+    force: bool = False,
+    previous: str | Path | None = None,
+    csv: bool = False,
+) -> list[Path]:
+    """Write ``plan.xlsx``, the calendars and ``agenda.html`` into ``out``.
+
+    Parameters
+    ----------
+    plan
+        The plan to write.
+    out
+        The output folder; made if missing.
+    force
+        Replace the outputs of an earlier plan in ``out``. Without it, a
+        folder that is not empty is refused, so files of two plans never mix.
+    previous
+        The folder of an earlier export of the same event: calendar events
+        that changed since get a higher SEQUENCE, and removed ones are
+        cancelled, so calendar apps update in place.
+    csv
+        Also write every view as CSV under ``out/csv``.
+
+    Returns
+    -------
+    list of Path
+        Every file written, sorted.
+
+    Raises
+    ------
+    OutputFolderError
+        When ``out`` is a file, or holds other files and ``force`` is not set.
+    """
+    from convening.export.calendars import write_calendars
+    from convening.export.html import write_agenda_html
+    from convening.export.workbook import write_plan_workbook
+
+    folder = Path(out)
+    _prepare(folder, force)
+    written = [folder / "plan.xlsx"]
+    write_plan_workbook(plan, folder / "plan.xlsx")
+    written += write_calendars(plan, folder, previous_dir=previous)
+    write_agenda_html(plan, folder / "agenda.html")
+    written.append(folder / "agenda.html")
+    if csv:
+        from convening.export.csv import write_plan_csv
+
+        written += write_plan_csv(plan, folder / "csv")
+    return sorted(written)
+
+
+def _prepare(folder: Path, force: bool) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise OutputFolderError(f"{folder} is a file; --out names a folder")
+    if folder.is_dir() and any(folder.iterdir()):
+        if not force:
+            raise OutputFolderError(
+                f"{folder} is not empty; choose a new folder, or pass --force to replace "
+                "the files of an earlier plan there"
+            )
+        others = sorted(p.name for p in folder.iterdir() if p.name not in OUTPUT_NAMES)
+        if others:
+            raise OutputFolderError(
+                f"{folder} holds files that are not a plan's ({', '.join(others[:5])}); "
+                "choose a new folder"
+            )
+        for name in OUTPUT_NAMES:
+            target = folder / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
