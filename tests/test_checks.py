@@ -351,3 +351,20 @@ def test_seat_counting_is_only_a_necessary_condition(
     else:
         with pytest.raises(EventError, match="seat at most"):
             b.build()
+
+
+@pytest.mark.parametrize("zone", ["America", "Europe/" + "x" * 300, "", "Mars/Base"])
+def test_any_time_zone_name_is_a_problem_not_a_crash(zone: str) -> None:
+    def mutate(b: EventBuilder) -> None:
+        b.timezone = zone
+
+    problems = problems_of(mutate)
+    assert [p.sheet for p in problems] == ["event"]
+
+
+def test_a_zero_capacity_room_is_reported_once() -> None:
+    def mutate(b: EventBuilder) -> None:
+        b.add_room("tiny", "Tiny", 0)
+        b.add_session("y", "Y", presenters="c0-a;c1-a", room_id="tiny")
+
+    assert [p.message for p in problems_of(mutate)] == ["must be more than zero"]

@@ -87,7 +87,10 @@ class _Collector:
 
 
 def check_event(
-    event: Event, broken_ids: Mapping[str, Iterable[str]] | None = None
+    event: Event,
+    broken_ids: Mapping[str, Iterable[str]] | None = None,
+    *,
+    complete: bool = True,
 ) -> list[Problem]:
     """Return every problem (errors and warnings) in ``event``.
 
@@ -100,6 +103,10 @@ def check_event(
     broken_ids
         Ids, by sheet, of rows that could not be read at all (the reader has
         reported them already); references to them are not reported again.
+    complete
+        ``False`` when rows were left out of ``event`` (the reader could not
+        read them): seats are then not counted, since shortages would be ones
+        the planner does not have.
 
     Returns
     -------
@@ -125,8 +132,9 @@ def check_event(
     _check_times(event, out)
     _check_pins(event, out)
     _check_delegations(event, out)
-    if not any(p.is_error for p in out.problems):
-        # Counting only makes sense once every reference and number is sound.
+    if complete and not bad_items and not any(p.is_error for p in out.problems):
+        # Counting only makes sense once every reference and number is sound, and every
+        # row is there: with rows left out, shortages would be ones the planner does not have.
         _check_capacity(event, out)
         _check_presenters(event, out)
     return sorted(out.problems, key=Problem.sort_key)
@@ -293,7 +301,7 @@ def _check_event_sheet(event: Event, out: _Collector) -> None:
     if isinstance(tz, str) and tz.strip():
         try:
             zoneinfo.ZoneInfo(tz)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             out.error(
                 "not an IANA time zone name (e.g. America/Chicago)", "event", None, "timezone", tz
             )
@@ -576,7 +584,7 @@ def _check_times(event: Event, out: _Collector) -> None:
                     "slots",
                     rows[id(b)],
                     "start",
-                    b.slot_id,
+                    f"{b.start:%Y-%m-%d %H:%M}",
                 )
     activity = sorted(
         (s for s in event.slots if s.kind.is_activity and s.end > s.start),
@@ -592,7 +600,7 @@ def _check_times(event: Event, out: _Collector) -> None:
                     "slots",
                     rows[id(b)],
                     "start",
-                    b.slot_id,
+                    f"{b.start:%Y-%m-%d %H:%M}",
                 )
 
 
@@ -615,7 +623,7 @@ def _check_pins(event: Event, out: _Collector) -> None:
             )
         room = rooms.get(s.room_id) if s.room_id is not None else None
         if room is not None:
-            if len(s.presenters) > room.capacity:
+            if _is_int(room.capacity) and 0 < room.capacity < len(s.presenters):
                 out.error(
                     f"room {room.room_id} seats {room.capacity}, fewer than the session's {len(s.presenters)} presenters",
                     "sessions",
