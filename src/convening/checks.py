@@ -131,7 +131,9 @@ def check_event(
     _check_numbers(event, out)
     _check_times(event, out)
     _check_pins(event, out)
-    _check_delegations(event, out)
+    if complete and not bad_items:
+        # A delegation missing a row that could not be read would only look odd.
+        _check_delegations(event, out)
     if complete and not bad_items and not any(p.is_error for p in out.problems):
         # Counting only makes sense once every reference and number is sound, and every
         # row is there: with rows left out, shortages would be ones the planner does not have.

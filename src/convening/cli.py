@@ -10,6 +10,7 @@ import argparse
 import logging
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from convening.errors import ConveningError, EventError, InfeasibleError, Problem
+from convening.errors import (
+    ConveningError,
+    ConveningWarning,
+    EventError,
+    InfeasibleError,
+    Problem,
+)
 
 if TYPE_CHECKING:
     from convening.model import Event
@@ -34,8 +41,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
-    out = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    # Pipes and CI logs get a wide page rather than rich's 80 columns.
+    width = None if sys.stdout.isatty() else 120
+    out = Console(highlight=False, width=width)
+    err = Console(stderr=True, highlight=False, width=width)
+    # The command prints each warning itself, located; Python's own print would repeat it.
+    warnings.simplefilter("ignore", ConveningWarning)
     if getattr(args, "verbose", False):
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     try:

@@ -1,0 +1,87 @@
+"""The command line: summaries, every problem at once, exit codes."""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from convening.cli import EXIT_INPUT, EXIT_OK, main
+from convening.io import read_event
+
+pytestmark = pytest.mark.filterwarnings("ignore::convening.ConveningWarning")
+
+
+def example_folder(name: str) -> Path:
+    return Path(str(resources.files("convening") / "data" / name))
+
+
+def test_check_prints_a_correct_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = example_folder("new_orleans")
+    event = read_event(folder)
+    assert main(["check", str(folder)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert f"{len(event.cities)} cities" in out
+    assert f"{len(event.participants)} participants" in out
+    officials = sum(1 for p in event.participants if p.role == "official")
+    assert f"{officials} official" in out
+    assert f"{len(event.slots_of('breakout'))} breakout" in out
+    # One row of the seats table per slot, with the people present.
+    first = min(event.slots_of("breakout"), key=lambda s: s.start)
+    row = next(line for line in out.splitlines() if first.slot_id in line)
+    assert f" {len(event.present(first))} " in row
+    assert "no problems found" in out
+
+
+def test_check_of_a_broken_copy_lists_every_problem_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "event"
+    shutil.copytree(example_folder("peer_exchange"), folder)
+    rooms = (folder / "rooms.csv").read_text(encoding="utf-8").splitlines()
+    header = rooms[0].split(",")
+    cells = rooms[1].split(",")
+    cells[header.index("capacity")] = "lots"
+    rooms[1] = ",".join(cells)
+    (folder / "rooms.csv").write_text("\n".join(rooms) + "\n", encoding="utf-8")
+    people = (folder / "participants.csv").read_text(encoding="utf-8").splitlines()
+    people[2] = people[2].replace("official", "mayor", 1)
+    (folder / "participants.csv").write_text("\n".join(people) + "\n", encoding="utf-8")
+
+    assert main(["check", str(folder)]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert "2 problems" in err
+    assert "rooms row 2, column capacity" in err and "'lots'" in err
+    assert "participants row 3, column role" in err and "'mayor'" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("empty.xlsx", b""), ("not-a-zip.xlsx", b"hello, I am text"), ("nothing.csv", b"")],
+)
+def test_unreadable_files_exit_2_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert main(["check", str(path)]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert name in err and "Traceback" not in err
+
+
+def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tmp_path / "nope.xlsx")]) == EXIT_INPUT
+    assert "nope.xlsx" in capsys.readouterr().err
+
+
+def test_template_writes_a_workbook_that_checks_clean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "event.xlsx"
+    assert main(["template", str(path)]) == EXIT_OK
+    assert path.exists()
+    assert main(["check", str(path)]) == EXIT_OK
+    assert "no problems found" in capsys.readouterr().out
