@@ -38,7 +38,10 @@ from convening.model import (
     SlotKind,
     Tour,
 )
+from convening.export import write_outputs
+from convening.io import load_example, read_event, write_event, write_template
 from convening.plan import ActivityKind, ItineraryRow, Plan, Run, SolveStatus, Table
+from convening.validate import PlanError, Violation, check_plan, validate
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -61,6 +64,7 @@ __all__ = [
     "OverlappingSlotsWarning",
     "Participant",
     "Plan",
+    "PlanError",
     "Preference",
     "Problem",
     "Role",
@@ -75,4 +79,12 @@ __all__ = [
     "Table",
     "Tour",
     "UnknownPreferenceWarning",
+    "Violation",
+    "check_plan",
+    "load_example",
+    "read_event",
+    "validate",
+    "write_event",
+    "write_outputs",
+    "write_template",
 ]
