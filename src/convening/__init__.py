@@ -21,6 +21,8 @@ from convening.errors import (
     Problem,
     UnknownPreferenceWarning,
 )
+from convening.export import write_outputs
+from convening.io import load_example, read_event, write_event, write_template
 from convening.model import (
     City,
     Delegation,
@@ -38,8 +40,6 @@ from convening.model import (
     SlotKind,
     Tour,
 )
-from convening.export import write_outputs
-from convening.io import load_example, read_event, write_event, write_template
 from convening.plan import ActivityKind, ItineraryRow, Plan, Run, SolveStatus, Table
 from convening.validate import PlanError, Violation, check_plan, validate
 
