@@ -22,7 +22,7 @@ def test_writes_workbook_calendars_and_agenda(tmp_path: Path) -> None:
     plan = sample_plan()
     written = write_outputs(plan, tmp_path / "out")
     names = {str(p.relative_to(tmp_path / "out")) for p in written}
-    assert {"plan.xlsx", "agenda.html", "calendars/event.ics"} <= names
+    assert {"plan.xlsx", "agenda.html", "report.html", "calendars/event.ics"} <= names
     people = {p.participant_id for p in plan.event.participants}
     assert {f"calendars/participants/{pid}.ics" for pid in people} <= names
     assert names == set(_tree(tmp_path / "out"))

@@ -17,6 +17,7 @@ from convening.export.calendars import (
 from convening.export.csv import write_plan_csv
 from convening.export.html import agenda_html, write_agenda_html
 from convening.export.outputs import OutputFolderError, write_outputs
+from convening.export.report import write_report
 from convening.export.workbook import write_plan_workbook
 
 __all__ = [
@@ -33,4 +34,5 @@ __all__ = [
     "write_outputs",
     "write_plan_csv",
     "write_plan_workbook",
+    "write_report",
 ]

@@ -5,10 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
-import os
-import secrets
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -56,18 +53,3 @@ def column_values(column: pd.Series) -> list[Any]:
 def frame_rows(frame: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
     """The rows of ``frame`` as tuples of plain Python values."""
     return zip(*(column_values(frame[c]) for c in frame.columns), strict=True)
-
-
-@contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary name beside ``path``; rename it to ``path`` once written.
-
-    A reader never sees a half-written file, and a failed write leaves any
-    earlier file in place.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -32,7 +32,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -44,6 +43,7 @@ from icalendar import Event as VEvent
 
 from convening.checks import is_valid_id
 from convening.errors import ConveningError
+from convening.export._files import write_bytes_atomic
 from convening.export.vtimezone import vtimezone
 from convening.model import Event, SlotKind
 from convening.plan import ActivityKind, Plan, Run, Table
@@ -333,7 +333,7 @@ def write_calendars(
         target = _inside(calendars_dir, rel)
         prev_file = prev_root / rel if prev_root is not None else None
         previous = prev_file if prev_file is not None and prev_file.is_file() else None
-        _write_atomic(target, build(previous).to_ical())
+        write_bytes_atomic(target, build(previous).to_ical())
         written.append(target)
     logger.info("wrote %d calendars under %s", len(written), calendars_dir)
     return sorted(written)
@@ -877,15 +877,3 @@ def _gone_ids(folder: Path, current: set[str]) -> list[str]:
         if path.stem not in current and is_valid_id(path.stem) and path.is_file():
             gone.append(path.stem)
     return gone
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -18,7 +18,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from convening.export._cells import atomic_path, frame_rows, looks_like_formula, plain
+from convening.export._cells import frame_rows, looks_like_formula, plain
+from convening.export._files import atomic_path
 from convening.plan import Plan
 from convening.views import plan_frames
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import tempfile
 from collections.abc import Iterable
 from html import escape
 from pathlib import Path
 
+from convening.export._files import write_bytes_atomic
 from convening.model import Event, Slot, SlotKind
 from convening.plan import ActivityKind, Plan, Run
 
@@ -119,16 +119,8 @@ def write_agenda_html(plan: Plan, path: str | os.PathLike[str]) -> Path:
         The file written.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     data = agenda_html(plan).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(target, data)
     logger.info("wrote %s", target)
     return target
 

@@ -11,7 +11,7 @@ from convening.plan import Plan
 __all__ = ["OUTPUT_NAMES", "OutputFolderError", "write_outputs"]
 
 #: What a plan writes into its folder; ``--force`` removes exactly these first.
-OUTPUT_NAMES = ("plan.xlsx", "agenda.html", "calendars", "csv")
+OUTPUT_NAMES = ("plan.xlsx", "agenda.html", "report.html", "calendars", "csv")
 
 
 class OutputFolderError(ConveningError):
@@ -26,7 +26,7 @@ def write_outputs(
     previous: str | Path | None = None,
     csv: bool = False,
 ) -> list[Path]:
-    """Write ``plan.xlsx``, the calendars and ``agenda.html`` into ``out``.
+    """Write ``plan.xlsx``, the calendars, ``agenda.html`` and ``report.html`` into ``out``.
 
     Parameters
     ----------
@@ -56,6 +56,7 @@ def write_outputs(
     """
     from convening.export.calendars import write_calendars
     from convening.export.html import write_agenda_html
+    from convening.export.report import write_report
     from convening.export.workbook import write_plan_workbook
 
     folder = Path(out)
@@ -65,6 +66,7 @@ def write_outputs(
     written += write_calendars(plan, folder, previous_dir=previous)
     write_agenda_html(plan, folder / "agenda.html")
     written.append(folder / "agenda.html")
+    written.append(write_report(plan, folder / "report.html"))
     if csv:
         from convening.export.csv import write_plan_csv
 

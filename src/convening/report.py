@@ -1,0 +1,236 @@
+"""A quality report of a plan that planners can read: one self-contained HTML page.
+
+The page holds the solver's status and what to do next, the plan's metrics,
+the event's warnings, and the pictures of :mod:`convening.plotting` embedded
+as PNG data (no scripts, styles, fonts or images are fetched from anywhere),
+so it opens and prints the same offline. All text is HTML-escaped. The same
+plan always gives the same page, byte for byte.
+
+:func:`convening.export.report.write_report` writes it to a file.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+from collections.abc import Iterable
+from html import escape
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from convening.plan import ActivityKind, Plan
+from convening.plotting import (
+    plot_agenda_grid,
+    plot_city_meetings,
+    plot_itinerary,
+    plot_new_peers,
+    plot_preference_outcome,
+    worst_off,
+)
+from convening.plotting._common import root_figure
+
+__all__ = ["plan_report_html"]
+
+logger = logging.getLogger(__name__)
+
+#: Resolution of the embedded pictures.
+DPI = 100
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 1.5em;
+  color: #111; max-width: 80em; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.25em; margin-top: 1.4em; border-bottom: 1px solid #ddd; }
+.sub { color: #555; margin-top: 0; }
+.status { font-weight: bold; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; }
+th, td { border: 1px solid #bbb; padding: 0.3em 0.5em; text-align: left; font-size: 0.9em;
+  vertical-align: top; }
+th { background: #eee; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+figure { margin: 1em 0; }
+figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { color: #555; font-size: 0.9em; }
+.none { color: #555; font-style: italic; }
+@media print { body { margin: 0; } h2 { break-after: avoid; } figure { break-inside: avoid; } }
+""".strip()
+
+
+def plan_report_html(plan: Plan) -> str:
+    """The quality report of a plan as one HTML document.
+
+    Parameters
+    ----------
+    plan
+        The plan.
+
+    Returns
+    -------
+    str
+        A complete HTML5 document: status and advice, metrics, the event's
+        warnings, the agenda grid, the preference outcome with the worst-off
+        people, the networking mix (city meetings and new peers, when the plan
+        has networking tables) and the itinerary of the worst-off person's
+        delegation. Pictures are inline ``data:image/png;base64`` images.
+    """
+    event = plan.event
+    title = f"{event.name} — plan quality report"
+    where = " · ".join(p for p in (event.host_city, event.venue or "") if p)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title>",
+        f"<style>\n{_CSS}\n</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_e(title)}</h1>",
+        f'<p class="sub">{_e(where)}</p>',
+        "<h2>Status</h2>",
+        f'<p><span class="status">{_e(plan.status.value)}</span>: {_e(plan.status.advice)}</p>',
+    ]
+    parts += _metrics(plan)
+    parts += _warnings(event.warnings)
+    parts += _pictures(plan)
+    parts += ["</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """``fig`` as PNG bytes, the same for the same figure (no software or date stamps)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+# -- sections -----------------------------------------------------------------------------
+
+
+def _metrics(plan: Plan) -> list[str]:
+    out = ["<h2>Metrics</h2>"]
+    if not plan.metrics:
+        return [*out, '<p class="none">The plan has no metrics.</p>']
+    out += ["<table>", "<tr><th>Metric</th><th>Value</th></tr>"]
+    for name, value in plan.metrics.items():
+        cls = ' class="num"' if _is_number(value) else ""
+        out.append(f"<tr><td>{_e(name)}</td><td{cls}>{_e(_value(value))}</td></tr>")
+    return [*out, "</table>"]
+
+
+def _warnings(problems: Iterable[Any]) -> list[str]:
+    items = [str(p) for p in problems]
+    out = ["<h2>Warnings about the event</h2>"]
+    if not items:
+        return [*out, '<p class="none">None.</p>']
+    return [*out, "<ul>", *(f"<li>{_e(text)}</li>" for text in items), "</ul>"]
+
+
+def _pictures(plan: Plan) -> list[str]:
+    event = plan.event
+    out = ["<h2>Agenda</h2>"]
+    out.append(
+        _figure(
+            plot_agenda_grid(plan),
+            "Agenda grid",
+            "Rooms by time for each day; colour is the topic, the dark bar and the "
+            "numbers show attendance against capacity.",
+        )
+    )
+
+    out.append("<h2>Breakout preferences</h2>")
+    table = worst_off(plan, 10)
+    if len(table):
+        out.append(
+            _figure(
+                root_figure(plot_preference_outcome(plan)),
+                "Preference outcome",
+                "Each person's breakout points as a share of the best they could have had "
+                "(9 − rank for ranks 1–8, over their best ranks for the slots they attend).",
+            )
+        )
+        out += _worst_off_table(table)
+    else:
+        out.append('<p class="none">Nobody ranked a breakout session.</p>')
+
+    out.append("<h2>Networking mix</h2>")
+    if any(t.kind is ActivityKind.NETWORKING for t in plan.tables):
+        out.append(
+            _figure(
+                root_figure(plot_city_meetings(plan)),
+                "City meetings",
+                "How many networking tables people of two cities shared, over all networking slots.",
+            )
+        )
+        out.append(
+            _figure(
+                root_figure(plot_new_peers(plan)),
+                "New peers",
+                "Distinct people from other delegations each person met at networking tables.",
+            )
+        )
+    else:
+        out.append('<p class="none">The plan has no networking tables.</p>')
+
+    city_id = _example_city(plan, list(table["participant_id"]) if len(table) else [])
+    if city_id is not None:
+        label = event.city_by_id[city_id].label
+        out.append("<h2>An itinerary</h2>")
+        out.append(
+            _figure(
+                root_figure(plot_itinerary(plan, city_id=city_id)),
+                f"Itinerary of the {label} delegation",
+                "The delegation of the worst-off person, one lane per member and day.",
+            )
+        )
+    return out
+
+
+def _worst_off_table(table: Any) -> list[str]:
+    out = [
+        "<table>",
+        "<tr><th>Participant</th><th>City</th><th>Points</th><th>Best possible</th>"
+        "<th>Share</th><th>Breakouts attended</th></tr>",
+    ]
+    for row in table.itertuples(index=False):
+        out.append(
+            f"<tr><td>{_e(row.name)} ({_e(row.participant_id)})</td><td>{_e(row.city)}</td>"
+            f'<td class="num">{_e(row.points)}</td><td class="num">{_e(row.best_possible)}</td>'
+            f'<td class="num">{_e(_value(row.share_pct))} %</td><td>{_e(row.attended)}</td></tr>'
+        )
+    return [*out, "</table>"]
+
+
+def _example_city(plan: Plan, worst: list[str]) -> str | None:
+    event = plan.event
+    for pid in worst:
+        city_id = event.participant_by_id[pid].city_id
+        if city_id is not None and event.delegation_by_city[city_id].members:
+            return city_id
+    return next((d.city_id for d in event.delegations if d.members), None)
+
+
+def _figure(fig: Figure, alt: str, caption: str) -> str:
+    data = base64.b64encode(png_bytes(fig)).decode("ascii")
+    return (
+        f'<figure><img alt="{_e(alt)}" src="data:image/png;base64,{data}">'
+        f"<figcaption>{_e(caption)}</figcaption></figure>"
+    )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _value(value: Any) -> str:
+    # Six significant digits: solver times and gaps need no more, and they would not fit.
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)

@@ -1,0 +1,150 @@
+"""The quality report: one self-contained, escaped, deterministic HTML page."""
+
+from __future__ import annotations
+
+import base64
+from html.parser import HTMLParser
+from pathlib import Path
+
+import attrs
+import pytest
+from matplotlib.figure import Figure
+
+from convening import Plan
+from convening.export.report import write_report
+from convening.plotting import plot_new_peers
+from convening.report import plan_report_html, png_bytes
+from tests.plotting.plans import two_day_event, two_day_plan
+
+NAME = "<script>alert('x')</script> & friends"
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.images: list[dict[str, str | None]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return two_day_plan(two_day_event(NAME))
+
+
+@pytest.fixture(scope="module")
+def page(plan: Plan) -> str:
+    return plan_report_html(plan)
+
+
+def _parse(page: str) -> _Page:
+    parser = _Page()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+def test_every_picture_is_an_inline_png(page: str) -> None:
+    parsed = _parse(page)
+    alts = [img["alt"] for img in parsed.images]
+    assert alts == [
+        "Agenda grid",
+        "Preference outcome",
+        "City meetings",
+        "New peers",
+        # c3 fared worst, so their delegation's day is shown.
+        "Itinerary of the Cohoes, NY delegation",
+    ]
+    for img in parsed.images:
+        src = img["src"] or ""
+        assert src.startswith("data:image/png;base64,")
+        data = base64.b64decode(src.removeprefix("data:image/png;base64,"), validate=True)
+        assert data.startswith(b"\x89PNG")
+
+
+def test_nothing_is_fetched_from_elsewhere(page: str) -> None:
+    assert "http://" not in page
+    assert "https://" not in page
+    tags = set(_parse(page).tags)
+    assert not tags & {"script", "link", "iframe", "object", "embed"}
+
+
+def test_text_is_escaped(page: str) -> None:
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; friends" in page
+    text = "".join(_parse(page).text)
+    assert f"{NAME} — plan quality report" in text
+
+
+def test_metrics_warnings_and_advice_are_shown(plan: Plan, page: str) -> None:
+    text = "".join(_parse(page).text)
+    assert "preference_score_pct87.5" in text
+    assert "<b>odd</b>x < y" in text  # a metric name that looks like markup stays text
+    assert "solve_seconds1.25" in text
+    (warning,) = plan.event.warnings
+    assert str(warning) in text
+    assert plan.status.advice in text
+    # The worst-off table names the worst-off person first.
+    assert text.index("Cohoes Three (c3)") < text.index("Buffalo Three (b3)")
+
+
+def test_same_plan_gives_the_same_bytes(plan: Plan, page: str) -> None:
+    assert plan_report_html(plan) == page
+    fig = plot_new_peers(plan).figure
+    assert isinstance(fig, Figure)
+    png = png_bytes(fig)
+    assert png == png_bytes(fig)
+    # No software stamp and no time chunk, which would differ between versions or runs.
+    assert b"Software" not in png
+    assert b"matplotlib" not in png
+    assert b"tIME" not in png
+
+
+def test_plan_without_tables_or_preferences_says_so() -> None:
+    plan = two_day_plan()
+    event = attrs.evolve(plan.event, preferences=())
+    bare = attrs.evolve(plan, event=event, tables=[], metrics={})
+    page = plan_report_html(bare)
+    parsed = _parse(page)
+    assert [img["alt"] for img in parsed.images] == [
+        "Agenda grid",
+        "Itinerary of the Albany, NY delegation",
+    ]
+    text = "".join(parsed.text)
+    assert "The plan has no networking tables." in text
+    assert "Nobody ranked a breakout session." in text
+    assert "The plan has no metrics." in text
+
+
+def test_write_report_writes_the_page_atomically(plan: Plan, page: str, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "report.html"
+    assert write_report(plan, target) == target
+    assert target.read_text(encoding="utf-8") == page
+    target.write_text("old", encoding="utf-8")
+    write_report(plan, target)
+    assert target.read_bytes() == page.encode("utf-8")
+    assert [p.name for p in target.parent.iterdir()] == ["report.html"]
+
+
+def test_a_failed_write_keeps_the_old_report(
+    plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "report.html"
+    target.write_text("old", encoding="utf-8")
+
+    def broken(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("convening.export.report.os.replace", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_report(plan, target)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
