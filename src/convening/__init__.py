@@ -22,7 +22,7 @@ from convening.errors import (
     UnknownPreferenceWarning,
 )
 from convening.export import write_outputs
-from convening.io import load_example, read_event, write_event, write_template
+from convening.io import load_example, read_event, read_plan, write_event, write_template
 from convening.model import (
     City,
     Delegation,
@@ -83,6 +83,7 @@ __all__ = [
     "check_plan",
     "load_example",
     "read_event",
+    "read_plan",
     "validate",
     "write_event",
     "write_outputs",

@@ -224,6 +224,68 @@ class Plan:
             return tour.meeting_point or ""
         return f"Table {item.number}"
 
+    def to_dict(self) -> dict[str, Any]:
+        """The plan (without its event) as plain data, e.g. for JSON.
+
+        :meth:`from_dict` with the same event gives an equal plan back.
+        """
+        return {
+            "format": PLAN_FORMAT,
+            "event": self.event.name,
+            "status": self.status.value,
+            "metrics": {str(k): _plain(v) for k, v in self.metrics.items()},
+            "runs": [
+                {
+                    "activity_id": r.activity_id,
+                    "kind": r.kind.value,
+                    "slot_id": r.slot_id,
+                    "room_id": r.room_id,
+                    "attendees": list(r.attendees),
+                }
+                for r in self.runs
+            ],
+            "tables": [
+                {
+                    "slot_id": t.slot_id,
+                    "number": t.number,
+                    "kind": t.kind.value,
+                    "members": list(t.members),
+                    "topic": t.topic,
+                    "city_id": t.city_id,
+                    "coach": t.coach,
+                }
+                for t in self.tables
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, event: Event, data: Mapping[str, Any]) -> Plan:
+        """Rebuild a plan of ``event`` from :meth:`to_dict`'s data.
+
+        Raises
+        ------
+        ConveningError
+            When the data is not a plan, or is one of another event.
+        """
+        from convening.errors import ConveningError
+
+        if not isinstance(data, Mapping) or data.get("format") != PLAN_FORMAT:
+            raise ConveningError("this is not a plan written by convening")
+        if data.get("event") != event.name:
+            raise ConveningError(
+                f"the plan is of the event {data.get('event')!r}, not {event.name!r}"
+            )
+        try:
+            return cls(
+                event,
+                runs=[Run(**r) for r in data["runs"]],
+                tables=[Table(**t) for t in data["tables"]],
+                status=SolveStatus(data["status"]),
+                metrics=dict(data["metrics"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConveningError(f"the plan's data is damaged: {exc}") from None
+
     def itinerary_rows(self) -> Iterator[ItineraryRow]:
         """Every participant's activities, by participant then time."""
         slots = self.event.slot_by_id
@@ -247,6 +309,16 @@ class Plan:
                 location=self.location_of(act),
                 table=act.number if isinstance(act, Table) else None,
             )
+
+
+#: Marks plan data written by :meth:`Plan.to_dict`.
+PLAN_FORMAT = "convening-plan/1"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    return str(value)
 
 
 def _act_id(item: Run | Table) -> str:

@@ -41,9 +41,9 @@ import attrs
 from icalendar import Calendar, Component
 from icalendar import Event as VEvent
 
+from convening._files import write_bytes_atomic
 from convening.checks import is_valid_id
 from convening.errors import ConveningError
-from convening.export._files import write_bytes_atomic
 from convening.export.vtimezone import vtimezone
 from convening.model import Event, SlotKind
 from convening.plan import ActivityKind, Plan, Run, Table

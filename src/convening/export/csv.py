@@ -18,8 +18,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from convening._files import atomic_path
 from convening.export._cells import frame_rows, looks_like_formula, plain
-from convening.export._files import atomic_path
 from convening.plan import Plan
 from convening.views import plan_frames
 

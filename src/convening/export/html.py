@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from html import escape
 from pathlib import Path
 
-from convening.export._files import write_bytes_atomic
+from convening._files import write_bytes_atomic
 from convening.model import Event, Slot, SlotKind
 from convening.plan import ActivityKind, Plan, Run
 

@@ -11,7 +11,15 @@ from convening.plan import Plan
 __all__ = ["OUTPUT_NAMES", "OutputFolderError", "write_outputs"]
 
 #: What a plan writes into its folder; ``--force`` removes exactly these first.
-OUTPUT_NAMES = ("plan.xlsx", "agenda.html", "report.html", "calendars", "csv")
+OUTPUT_NAMES = (
+    "plan.xlsx",
+    "plan.json",
+    "event.xlsx",
+    "agenda.html",
+    "report.html",
+    "calendars",
+    "csv",
+)
 
 
 class OutputFolderError(ConveningError):
@@ -27,6 +35,10 @@ def write_outputs(
     csv: bool = False,
 ) -> list[Path]:
     """Write ``plan.xlsx``, the calendars, ``agenda.html`` and ``report.html`` into ``out``.
+
+    The folder also gets ``event.xlsx`` (the event planned) and ``plan.json``
+    (the plan's exact data), from which :func:`convening.io.read_plan` reads
+    the plan back, e.g. to re-plan after a change.
 
     Parameters
     ----------
@@ -56,13 +68,17 @@ def write_outputs(
     """
     from convening.export.calendars import write_calendars
     from convening.export.html import write_agenda_html
+    from convening.export.plan_file import write_plan_file
     from convening.export.report import write_report
     from convening.export.workbook import write_plan_workbook
+    from convening.io.writer import write_event
 
     folder = Path(out)
     _prepare(folder, force)
-    written = [folder / "plan.xlsx"]
-    write_plan_workbook(plan, folder / "plan.xlsx")
+    written = [write_plan_workbook(plan, folder / "plan.xlsx")]
+    # The event and the plan's own data make the folder readable again (read_plan).
+    written.append(write_event(plan.event, folder / "event.xlsx"))
+    written.append(write_plan_file(plan, folder / "plan.json"))
     written += write_calendars(plan, folder, previous_dir=previous)
     write_agenda_html(plan, folder / "agenda.html")
     written.append(folder / "agenda.html")

@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from convening.export._files import write_bytes_atomic
+from convening._files import write_bytes_atomic
 from convening.plan import Plan
 from convening.report import plan_report_html
 

@@ -25,8 +25,8 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
+from convening._files import atomic_path
 from convening.export._cells import frame_rows
-from convening.export._files import atomic_path
 from convening.plan import Plan
 from convening.views import plan_frames
 

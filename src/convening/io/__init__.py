@@ -3,12 +3,21 @@
 ``read_event`` reads an ``.xlsx`` workbook or a folder of CSV files into a
 checked :class:`~convening.model.Event`, reporting every problem at once;
 ``write_template`` writes a blank workbook to fill in; ``load_example`` reads a
-built-in example; ``write_event`` saves an event in the form ``read_event`` reads.
+built-in example; ``write_event`` saves an event in the form ``read_event`` reads;
+``read_plan`` reads back a plan's output folder.
 """
 
 from convening.io.examples import EXAMPLES, load_example
+from convening.io.plan_reader import read_plan
 from convening.io.reader import read_event
 from convening.io.template import write_template
 from convening.io.writer import write_event
 
-__all__ = ["EXAMPLES", "load_example", "read_event", "write_event", "write_template"]
+__all__ = [
+    "EXAMPLES",
+    "load_example",
+    "read_event",
+    "read_plan",
+    "write_event",
+    "write_template",
+]

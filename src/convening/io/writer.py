@@ -19,6 +19,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from convening._files import atomic_path
 from convening.io.schema import SHEETS, Sheet
 from convening.model import Event
 
@@ -115,10 +116,13 @@ def write_sheets(sheets: Mapping[str, Rows], path: str | PathLike[str]) -> Path:
 def _write_xlsx(sheets: Mapping[str, Rows], path: Path) -> None:
     import xlsxwriter
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     # in_memory gives the zip entries fixed timestamps; with a fixed creation date the
     # same rows always make the same bytes.
-    workbook = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    with atomic_path(path) as tmp:
+        _fill_workbook(xlsxwriter.Workbook(str(tmp), {"in_memory": True}), sheets)
+
+
+def _fill_workbook(workbook: Any, sheets: Mapping[str, Rows]) -> None:
     workbook.set_properties({"created": _FIXED_CREATED})
     bold = workbook.add_format({"bold": True})
     when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})

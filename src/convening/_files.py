@@ -1,4 +1,4 @@
-"""Writing files so that nobody ever sees half of one."""
+"""Writing files so that nobody ever sees half of one (for :mod:`convening.io` and :mod:`convening.export` only)."""
 
 from __future__ import annotations
 
