@@ -85,3 +85,24 @@ def test_template_writes_a_workbook_that_checks_clean(
     assert path.exists()
     assert main(["check", str(path)]) == EXIT_OK
     assert "no problems found" in capsys.readouterr().out
+
+
+def test_report_reads_a_plan_folder_and_writes_one_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from convening import write_outputs
+    from tests.test_validate import sample_plan
+
+    write_outputs(sample_plan(), tmp_path / "plan")
+    target = tmp_path / "shared" / "quality.html"
+    assert main(["report", str(tmp_path / "plan"), "--out", str(target)]) == EXIT_OK
+    html = target.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "data:image/png;base64," in html
+    assert str(target) in capsys.readouterr().out
+
+
+def test_report_of_a_folder_without_a_plan_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", str(tmp_path)]) == EXIT_INPUT
+    assert "holds no plan" in capsys.readouterr().err

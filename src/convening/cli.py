@@ -84,6 +84,13 @@ def _parser() -> argparse.ArgumentParser:
     _plan_options(plan)
     plan.set_defaults(run=_run_plan)
 
+    report = commands.add_parser("report", help="write a plan's quality report as one HTML page")
+    report.add_argument("folder", type=Path, help="a plan's folder (from `convening plan`)")
+    report.add_argument(
+        "--out", type=Path, default=None, help="the HTML file (default FOLDER/report.html)"
+    )
+    report.set_defaults(run=_run_report)
+
     demo = commands.add_parser("demo", help="plan a built-in example event")
     demo.add_argument("--example", choices=_EXAMPLES, default="new_orleans", help="which example")
     _plan_options(demo)
@@ -131,6 +138,16 @@ def _run_plan(args: argparse.Namespace, out: Console) -> int:
 
     event = read_event(args.event)
     return _plan_and_write(event, args, out)
+
+
+def _run_report(args: argparse.Namespace, out: Console) -> int:
+    from convening.export import write_report
+    from convening.io import read_plan
+
+    plan = read_plan(args.folder)
+    target = write_report(plan, args.out or args.folder / "report.html")
+    out.print(f"Wrote the quality report to {target}")
+    return EXIT_OK
 
 
 def _run_demo(args: argparse.Namespace, out: Console) -> int:
