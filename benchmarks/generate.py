@@ -1,0 +1,258 @@
+"""A seeded generator of realistic peer convenings for the agenda benchmarks.
+
+``make_event(cities, seed)`` builds a two-to-three-day convening with
+:class:`convening.EventBuilder`: delegations of three (two officials and one
+partner), facilitators as coaches, a ballroom for plenaries and breakout
+rooms of mixed sizes (some without step-free access), plenary, breakout,
+tour, networking, action-planning and break slots, breakout sessions (some
+offered twice, some pinned, presenters presenting up to twice), tours (some
+walking, some pinned, buses with several departures), late arrivals and early
+departures, people needing step-free access, and for everyone eight ranked
+breakout sessions and three ranked tours drawn toward their topics and toward
+popular sessions. Bigger events get more breakout slots and rooms.
+
+Run ``python benchmarks/generate.py 50`` to print a summary of one event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import sys
+import warnings
+
+from convening import Event, EventBuilder
+
+TOPICS = (
+    "vacant property reuse",
+    "workforce development",
+    "housing affordability",
+    "downtown revitalization",
+    "small business growth",
+    "climate resilience",
+    "public health",
+    "broadband access",
+    "youth opportunity",
+    "transit and mobility",
+    "land banks",
+    "community safety",
+)
+
+FIRST = ("Ada", "Ben", "Cora", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivan", "Jo", "Kai", "Lena")
+LAST = ("Lee", "Moss", "Nunez", "Okafor", "Park", "Quinn", "Reyes", "Shah", "Tran", "Vogel")
+
+
+def _scale(cities: int) -> dict[str, int]:
+    """Sizes that grow with the event."""
+    people = 3 * cities + max(3, cities // 5)
+    breakout_slots = 3 if cities <= 6 else 6 if cities <= 100 else 8
+    # Seats per breakout slot ~ 1.35 × people, spread over rooms of 15–90 seats.
+    mean_room = 12 if cities <= 6 else 26 if cities <= 100 else 45
+    rooms = max(3, math.ceil(1.35 * people / mean_room))
+    return {
+        "people": people,
+        "breakout_slots": breakout_slots,
+        "rooms": rooms,
+        "mean_room": mean_room,
+        "tour_slots": 1 if cities <= 6 else 2,
+    }
+
+
+def make_event(cities: int, seed: int = 0) -> Event:
+    """A realistic convening of ``cities`` delegations (same seed, same event)."""
+    rng = random.Random(seed * 1_000_003 + cities)
+    size = _scale(cities)
+    b = EventBuilder(
+        f"Peer convening ({cities} cities, seed {seed})",
+        host_city="New Orleans, LA",
+        timezone="America/Chicago",
+        venue="Convention Center",
+    )
+    day0 = dt.datetime(2026, 4, 14)
+
+    def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
+        return day0 + dt.timedelta(days=day, hours=hour, minutes=minute)
+
+    # -- slots: a plausible programme, more breakout slots for bigger events ------------
+    breakout_times = [
+        (0, 10, 45), (0, 13, 30), (1, 10, 45), (1, 13, 30), (1, 15, 15),
+        (2, 9, 0), (0, 15, 15), (2, 10, 45),
+    ][: size["breakout_slots"]]  # fmt: skip
+    slots: list[tuple[str, dt.datetime, dt.datetime]] = []
+    slots.append(("plenary", at(0, 9), at(0, 10, 30)))
+    slots.append(("plenary", at(1, 9), at(1, 10, 30)))
+    slots.append(("break", at(0, 10, 30), at(0, 10, 45)))
+    for day, h, m in breakout_times:
+        start = at(day, h, m)
+        slots.append(("breakout", start, start + dt.timedelta(minutes=75)))
+    slots.append(("networking", at(0, 12), at(0, 13, 15)))
+    slots.append(("networking", at(1, 12), at(1, 13, 15)))
+    tour_times = [(0, 17, 0), (1, 17, 0)][: size["tour_slots"]]
+    if size["breakout_slots"] <= 6:
+        # Small events tour in the afternoon instead of a third breakout.
+        tour_times = (
+            [(0, 15, 15), (1, 15, 15)][: size["tour_slots"]] if cities > 6 else [(0, 15, 15)]
+        )
+    for day, h, m in tour_times:
+        slots.append(("tour", at(day, h, m), at(day, h + 2, m)))
+    slots.append(("action_planning", at(1, 8), at(1, 8, 50)))
+    slots.append(("action_planning", at(2, 12), at(2, 13)))
+    if cities > 6:
+        slots.append(("plenary", at(2, 13, 15), at(2, 14, 30)))
+    slots.sort(key=lambda s: (s[1], s[0]))
+    slot_ids: dict[str, list[str]] = {}
+    for i, (kind, start, end) in enumerate(slots, 1):
+        sid = f"s{i:02d}"
+        b.add_slot(sid, start, end, kind)
+        slot_ids.setdefault(kind, []).append(sid)
+    first_start = min(s[1] for s in slots)
+    last_end = max(s[2] for s in slots)
+
+    # -- cities and people --------------------------------------------------------------
+    people: list[tuple[str, tuple[str, ...]]] = []
+    restricted: set[str] = set()  # late arrivals and early departures do not present
+    for c in range(cities):
+        cid = f"c{c:04d}"
+        topics = tuple(rng.sample(TOPICS, 3))
+        b.add_city(
+            cid, f"City {c}", "ST", topics=list(topics), population=rng.randint(30, 900) * 1000
+        )
+        for j, role in enumerate(("official", "official", "partner")):
+            pid = f"{cid}-{j}"
+            arrives = departs = None
+            roll = rng.random()
+            if roll < 0.05:
+                arrives = at(0, 13)  # misses the morning of day one
+            elif roll < 0.10:
+                departs = at(1, 17)  # leaves before the last day
+            mine = tuple(rng.sample(topics, 2))
+            b.add_participant(
+                pid,
+                f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                city_id=cid,
+                role=role,
+                topics=list(mine),
+                accessible=rng.random() < 0.03,
+                arrives=arrives,
+                departs=departs,
+            )
+            people.append((pid, mine))
+            if arrives or departs:
+                restricted.add(pid)
+    for f in range(size["people"] - 3 * cities):
+        pid = f"f{f:04d}"
+        mine = tuple(rng.sample(TOPICS, 2))
+        b.add_participant(pid, f"Facilitator {f}", role="facilitator", topics=list(mine))
+        people.append((pid, mine))
+
+    # -- rooms ----------------------------------------------------------------------------
+    n = len(people)
+    b.add_room("ballroom", "Grand Ballroom", capacity=n + 20)
+    for r in range(size["rooms"]):
+        cap = max(8, int(rng.lognormvariate(math.log(size["mean_room"]), 0.45)))
+        b.add_room(f"r{r:03d}", f"Room {r + 1}", cap, accessible=rng.random() > 0.2)
+
+    # -- sessions ---------------------------------------------------------------------------
+    for i, sid in enumerate(slot_ids["plenary"]):
+        b.add_session(
+            f"plenary-{i + 1}", f"Plenary {i + 1}", "plenary", slot_id=sid, room_id="ballroom"
+        )
+    room_slots = size["breakout_slots"] * size["rooms"]
+    runs_wanted = int(0.8 * room_slots) if cities > 6 else 2 * size["breakout_slots"]
+    twice = max(1, runs_wanted // 8)
+    count = runs_wanted - twice
+    presenter_pool = [pid for pid, _ in people if pid not in restricted]
+    rng.shuffle(presenter_pool)
+    presented: dict[str, int] = {}
+    popularity: dict[str, float] = {}
+    by_topic: dict[str, list[str]] = {}
+    for i in range(count):
+        sid = f"b{i:04d}"
+        topic = TOPICS[i % len(TOPICS)] if i < len(TOPICS) else rng.choice(TOPICS)
+        presenters = []
+        for _ in range(rng.choice((1, 1, 2))):
+            for _try in range(20):
+                pid = rng.choice(presenter_pool)
+                if presented.get(pid, 0) < 2 and pid not in presenters:
+                    presenters.append(pid)
+                    presented[pid] = presented.get(pid, 0) + 1
+                    break
+        offered = 2 if i < twice else 1
+        pin_slot = None
+        if cities > 6 and offered == 1 and rng.random() < 0.04:
+            pin_slot = rng.choice(slot_ids["breakout"])
+        b.add_session(
+            sid,
+            f"{topic.title()} {i}",
+            "breakout",
+            topic=topic,
+            presenters=presenters,
+            slot_id=pin_slot,
+            offered=offered,
+        )
+        popularity[sid] = rng.lognormvariate(0, 0.6) * (1.6 if offered == 2 else 1.0)
+        by_topic.setdefault(topic, []).append(sid)
+    # A presenter pinned in a slot must be there; keep pins consistent with arrivals.
+    sessions = list(popularity)
+
+    # -- tours ------------------------------------------------------------------------------
+    tour_ids = []
+    for k, sid in enumerate(slot_ids["tour"]):
+        seats = 0
+        t = 0
+        while seats < 1.25 * n:
+            tid = f"t{k}{t:02d}"
+            cap = rng.choice((12, 20, 25, 40, 50)) if cities > 6 else rng.choice((8, 10))
+            dep = 1 if cities <= 6 else rng.choice((1, 1, 2, 3))
+            walking = rng.random() < 0.3
+            pinned = sid if rng.random() < 0.5 else None
+            b.add_tour(tid, f"Tour {k}-{t}", cap, slot_id=pinned, walking=walking,
+                       topic=rng.choice(TOPICS), departures=dep, meeting_point="Main lobby")  # fmt: skip
+            seats += cap * dep
+            tour_ids.append(tid)
+            t += 1
+
+    # -- preferences ------------------------------------------------------------------------
+    for pid, mine in people:
+        weights = [
+            popularity[s] * (4.0 if any(s in by_topic.get(t, ()) for t in mine) else 1.0)
+            for s in sessions
+        ]
+        chosen: list[str] = []
+        pool = list(zip(sessions, weights, strict=True))
+        while len(chosen) < min(8, len(sessions)):
+            total = sum(w for _, w in pool)
+            x = rng.random() * total
+            for idx, (s, w) in enumerate(pool):
+                x -= w
+                if x <= 0:
+                    chosen.append(s)
+                    pool.pop(idx)
+                    break
+            else:
+                chosen.append(pool.pop()[0])
+        for rank, s in enumerate(chosen, 1):
+            b.add_preference(pid, s, rank)
+        for rank, tid in enumerate(rng.sample(tour_ids, min(3, len(tour_ids))), 1):
+            b.add_preference(pid, tid, rank)
+    del first_start, last_end
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return b.build()
+
+
+def peer_exchange() -> Event:
+    """The 4-city peer exchange of the benchmark table (about 15 people)."""
+    return make_event(4, seed=0)
+
+
+if __name__ == "__main__":
+    cities = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    event = make_event(cities, seed=int(sys.argv[2]) if len(sys.argv) > 2 else 0)
+    print(
+        f"{event.name}: {len(event.participants)} people, {len(event.rooms)} rooms, "
+        f"{len(event.slots)} slots, {len(event.sessions)} sessions "
+        f"({sum(s.offered for s in event.sessions)} runs), {len(event.tours)} tours, "
+        f"{len(event.preferences)} preferences"
+    )

@@ -1,0 +1,228 @@
+"""Plan the agenda of an event: sessions into slots and rooms, people into sessions and tours.
+
+>>> plan = solve(event, SolveOptions(time_limit=30, seed=1))   # doctest: +SKIP
+>>> plan.status, plan.metrics["preference_score_pct"]          # doctest: +SKIP
+
+How it works (details in :mod:`convening.solvers.ortools`): tours are solved
+exactly by one CP-SAT model plus min-cost flow; sessions by one exact CP-SAT
+model for small events (proven optimal when time allows), or, for larger
+events, by CP-SAT placement of session runs on expected demand, then CP-SAT
+assignment of people over their ranked runs, then min-cost-flow seating of
+everyone else; between placement and assignment a seeded local search
+(:mod:`convening.solvers.improve`) moves runs to where people's whole sets of
+wishes fit best. A greedy agenda (:mod:`convening.solvers.greedy`) warm-starts
+every model and is the benchmarks' baseline (``method="greedy"``).
+
+Networking and action-planning tables are not made here (``Plan.tables`` is empty).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from convening.errors import InfeasibleError
+from convening.metrics import agenda_metrics
+from convening.model import Event
+from convening.plan import Plan, Run, SolveStatus
+
+__all__ = ["DEFAULT_WEIGHTS", "SolveOptions", "solve"]
+
+logger = logging.getLogger(__name__)
+
+#: Default objective weights (see :class:`SolveOptions`).
+DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {
+        "preference": 1.0,
+        "fairness": 1.0,
+        "delegation": 0.5,
+        "topic": 20.0,
+        "room_fit": 0.02,
+        "tours": 1.0,
+    }
+)
+
+_SPREAD = ("spread", "together", "indifferent")
+_METHODS = ("auto", "whole", "decomposed", "greedy")
+
+
+def _check_spread(_inst: Any, _attr: Any, value: str) -> None:
+    if value not in _SPREAD:
+        raise ValueError(f"spread must be one of {', '.join(_SPREAD)}, not {value!r}")
+
+
+def _check_method(_inst: Any, _attr: Any, value: str) -> None:
+    if value not in _METHODS:
+        raise ValueError(f"method must be one of {', '.join(_METHODS)}, not {value!r}")
+
+
+def _check_positive(_inst: Any, attr: Any, value: float) -> None:
+    if not value > 0:
+        raise ValueError(f"{attr.name} must be positive, not {value!r}")
+
+
+def _weights(value: Mapping[str, float] | None) -> Mapping[str, float]:
+    merged = dict(DEFAULT_WEIGHTS)
+    if value:
+        unknown = set(value) - set(DEFAULT_WEIGHTS)
+        if unknown:
+            raise ValueError(f"unknown objective terms: {', '.join(sorted(unknown))}")
+        merged.update(value)
+    return MappingProxyType(merged)
+
+
+@attrs.frozen
+class SolveOptions:
+    """How to solve.
+
+    Parameters
+    ----------
+    time_limit
+        Seconds for the whole solve (always finite; default 60).
+    seed
+        Random seed for CP-SAT and the greedy draft.
+    workers
+        CP-SAT worker threads (default 2).
+    spread
+        Delegations in breakouts: ``"spread"`` (members in different sessions
+        of a slot where preferences allow), ``"together"`` or ``"indifferent"``.
+    weights
+        Objective weights by term, merged over :data:`DEFAULT_WEIGHTS`:
+
+        ``preference``: per point (a session ranked ``r`` is worth ``9 − r`` points);
+        ``fairness``: per percentage point of the worst-off person's share of
+        their bound, per 10 people (so 1.0 trades a point of the worst share
+        against 0.1 point for each person); ``delegation``: per delegation pair
+        in one breakout run (penalty for ``spread``, bonus for ``together``);
+        ``topic``: per pair of same-topic sessions in one slot; ``room_fit``:
+        per empty seat; ``tours``: per tour point (tours are solved separately,
+        so this only matters in lexicographic mode).
+    lexicographic
+        If given, term names in priority order: the first is maximised, kept,
+        then the next, and so on (each level gets an equal share of the time);
+        terms not named are ignored. Empty (default): the weighted sum.
+    log
+        Log CP-SAT's search progress through :mod:`logging` (logger
+        ``convening.solvers.ortools.common``, level INFO).
+    method
+        ``"auto"`` (whole model for small events, else decomposed), ``"whole"``,
+        ``"decomposed"`` or ``"greedy"`` (the baseline, no CP-SAT for sessions).
+    whole_limit
+        ``auto`` uses the whole model when people × sessions × slots is at most this.
+    rooms_per_session
+        Placement considers this many best-fitting rooms per session (pins aside).
+    deterministic
+        Stop CP-SAT on deterministic time with interleaved workers so that the
+        same input, seed and workers give the same plan (default ``True``).
+    deterministic_ratio
+        Deterministic-time budget per wall-clock second of budget.
+    warm_start
+        Start CP-SAT from the greedy agenda.
+    local_search_moves
+        Moves of the placement local search (:mod:`convening.solvers.improve`);
+        0 turns it off. A move count, not a time, so results are reproducible.
+    """
+
+    time_limit: float = attrs.field(default=60.0, validator=_check_positive)
+    seed: int = 0
+    workers: int = attrs.field(default=2, validator=_check_positive)
+    spread: str = attrs.field(default="spread", validator=_check_spread)
+    weights: Mapping[str, float] = attrs.field(default=None, converter=_weights)
+    lexicographic: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    log: bool = False
+    method: str = attrs.field(default="auto", validator=_check_method)
+    whole_limit: int = 6000
+    rooms_per_session: int = 12
+    deterministic: bool = True
+    deterministic_ratio: float = 0.25
+    warm_start: bool = True
+    local_search_moves: int = 40000
+
+    @lexicographic.validator
+    def _check_lexicographic(self, _attr: Any, value: tuple[str, ...]) -> None:
+        unknown = set(value) - set(DEFAULT_WEIGHTS)
+        if unknown:
+            raise ValueError(f"unknown objective terms: {', '.join(sorted(unknown))}")
+
+    def weight(self, term: str) -> float:
+        """The weight of one objective term."""
+        return float(self.weights.get(term, 0.0))
+
+
+Progress = Callable[[str, float, float], None]
+
+
+def solve(
+    event: Event, options: SolveOptions | None = None, *, progress: Progress | None = None
+) -> Plan:
+    """Plan the agenda: where sessions and tours run, and who attends which.
+
+    Parameters
+    ----------
+    event
+        A checked event.
+    options
+        See :class:`SolveOptions` (defaults: 60 s, seed 0, 2 workers, spread).
+    progress
+        Called as ``progress(phase, elapsed_seconds, best_score)`` as the
+        solver advances (phases: ``greedy``, ``tours``, then ``whole``, or
+        ``placement``, ``local search`` and ``assignment``; finally ``done``); ``best_score`` is the
+        current stage's objective value.
+
+    Returns
+    -------
+    Plan
+        ``runs`` for every session and tour run; ``tables`` empty; ``status``
+        ``optimal`` (proven, for the objective) or ``feasible``; ``metrics``
+        from :func:`convening.metrics.agenda_metrics` plus ``solve_seconds``,
+        ``solver_gap`` (relative gap of the last CP-SAT stage, when known),
+        ``method`` and ``deterministic``.
+
+    Raises
+    ------
+    InfeasibleError
+        When no plan keeps every rule, or none was found in time (the message
+        says which and what to do next).
+    """
+    from convening.solvers.greedy import solve_greedy
+    from convening.solvers.instance import AgendaInstance, build_runs
+    from convening.solvers.ortools import Clock, solve_agenda
+
+    options = options or SolveOptions()
+    clock = Clock(progress)
+    inst = AgendaInstance(event)
+    info: dict[str, Any]
+    if options.method == "greedy":
+        result = solve_greedy(inst, options.seed)
+        if result is None:
+            raise InfeasibleError(
+                "The greedy agenda got stuck; use another method or add seats.",
+            )
+        optimal = False
+        info = {"method": "greedy", "deterministic": True, "solver_gap": None}
+    else:
+        result, optimal, info = solve_agenda(inst, options, clock)
+    runs: list[Run] = build_runs(inst, result)  # type: ignore[assignment]
+    status = SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE
+    metrics = agenda_metrics(event, runs)
+    metrics.update(
+        {
+            "solve_seconds": round(clock.elapsed(), 3),
+            "solver_gap": info.get("solver_gap"),
+            "method": info.get("method"),
+            "deterministic": info.get("deterministic", True),
+            "status": str(status),
+        }
+    )
+    clock.report("done", float(metrics["preference_score_pct"]))
+    logger.info(
+        "agenda %s in %.1fs: preference score %.1f%%",
+        status,
+        metrics["solve_seconds"],
+        metrics["preference_score_pct"],
+    )
+    return Plan(event, runs, (), status, metrics)

@@ -1,0 +1,219 @@
+"""The OR-Tools agenda solver: CP-SAT models and min-cost flows.
+
+Only this package imports OR-Tools. :func:`solve_agenda` runs the stages:
+
+1. **Tours** (:mod:`.tours`): one exact CP-SAT model places tours in tour
+   slots and seats riders on ranked tours; min-cost flow seats the rest.
+2. **Sessions**, either
+
+   - *whole* (:mod:`.whole`, small events): one exact CP-SAT model of placement
+     and assignment, proven optimal when time allows; or
+   - *decomposed* (large events): **placement** (:mod:`.placement`) of runs
+     into (slot, room) by CP-SAT on expected demand, then **assignment**
+     (:mod:`.assignment`) of people to runs by CP-SAT over ranked runs only,
+     then **fallback seating** (:mod:`.flow`) by min-cost flow per slot.
+
+The greedy baseline (:mod:`convening.solvers.greedy`) provides hints for every
+CP-SAT model. Each model is split like PyJobShop's: variables, one method per
+constraint family, objective terms.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from convening.errors import InfeasibleError
+from convening.solvers.greedy import assign_greedy, solve_greedy, tours_greedy
+from convening.solvers.improve import improve_placement
+from convening.solvers.instance import AgendaInstance, AgendaResult
+from convening.solvers.ortools.assignment import AssignmentModel
+from convening.solvers.ortools.common import Clock, Outcome
+from convening.solvers.ortools.flow import SeatingError, fill_fallback
+from convening.solvers.ortools.placement import PlacementModel
+from convening.solvers.ortools.tours import TourModel
+from convening.solvers.ortools.whole import WholeModel, whole_size
+
+if TYPE_CHECKING:
+    from convening.solve import SolveOptions
+
+__all__ = ["Clock", "solve_agenda"]
+
+logger = logging.getLogger(__name__)
+
+#: Share of the time limit for tours (small, exact) and, when decomposed, for placement.
+_TOUR_SHARE = 0.1
+_PLACEMENT_SHARE = 0.25
+#: Wall-clock cap on the placement local search, as a share of the session budget.
+_SEARCH_SHARE = 0.3
+
+
+def _gap(outcome: Outcome) -> float | None:
+    if not outcome.found:
+        return None
+    obj, bound = outcome.bound["objective"], outcome.bound["best_bound"]
+    if outcome.status == "optimal":
+        return 0.0
+    return abs(bound - obj) / max(1.0, abs(bound))
+
+
+def solve_agenda(
+    inst: AgendaInstance, options: SolveOptions, clock: Clock
+) -> tuple[AgendaResult, bool, dict[str, Any]]:
+    """Solve the agenda; return the result, whether it is proven optimal, and solver facts.
+
+    Raises
+    ------
+    InfeasibleError
+        When a model proves no plan exists, or nothing was found in time.
+    """
+    info: dict[str, Any] = {}
+    limit = options.time_limit
+    greedy = solve_greedy(inst, options.seed) if options.warm_start else None
+    info["greedy_found"] = greedy is not None
+    clock.report("greedy", 0.0)
+
+    # -- tours ----------------------------------------------------------------------------
+    tour_slot: dict[str, str] = {}
+    rides: dict[tuple[str, str], str] = {}
+    tours_optimal = True
+    if inst.tour_slots and inst.tours:
+        tours = TourModel(inst, options)
+        quick = (greedy.tour_slot, greedy.rides) if greedy is not None else None
+        if quick is None:
+            quick = tours_greedy(inst, options.seed)
+        if quick is not None:
+            tours.hint(*quick)
+        outcome, tour_slot, rides = tours.solve(limit * _TOUR_SHARE, clock)
+        info["tours_status"] = outcome.status
+        info["deterministic"] = outcome.deterministic
+        if outcome.status == "infeasible":
+            raise InfeasibleError(
+                "The tours cannot carry everyone present in the tour slots.",
+                [
+                    "Each tour runs once; add tours, departures or seats, "
+                    "or unpin tours so they can move to another tour slot.",
+                ],
+            )
+        if not outcome.found:
+            if quick is None:
+                raise InfeasibleError("No tour plan was found in time; raise the time limit.")
+            logger.warning("tour model found nothing in time; keeping the greedy tours")
+            tour_slot, rides = quick
+        tours_optimal = outcome.status == "optimal"
+
+    remaining = max(0.5, limit - clock.elapsed())
+    size = whole_size(inst)
+    method = options.method
+    if method == "auto":
+        method = "whole" if size <= options.whole_limit else "decomposed"
+    info["method"] = method
+    if method == "whole":
+        result, optimal = _whole(inst, options, clock, remaining, greedy, info)
+    else:
+        result, optimal = _decomposed(inst, options, clock, remaining, greedy, info)
+    result.tour_slot, result.rides = tour_slot, rides
+    return result, optimal and tours_optimal, info
+
+
+def _whole(
+    inst: AgendaInstance,
+    options: SolveOptions,
+    clock: Clock,
+    budget: float,
+    greedy: AgendaResult | None,
+    info: dict[str, Any],
+) -> tuple[AgendaResult, bool]:
+    model = WholeModel(inst, options)
+    if greedy is not None:
+        model.hint_whole(greedy.placement, greedy.attends)
+    outcome, placement, attends = model.solve_whole(budget, clock)
+    info["sessions_status"] = outcome.status
+    info["solver_gap"] = _gap(outcome)
+    info["deterministic"] = info.get("deterministic", True) and outcome.deterministic
+    if outcome.status == "infeasible":
+        raise InfeasibleError(
+            "No agenda keeps every rule for the sessions.",
+            [
+                "Check that rooms and session capacities seat everyone present in each slot, "
+                "that presenters are present when their sessions can run, and that pins agree.",
+                "Add rooms, seats or slots, or remove pins.",
+            ],
+        )
+    if not outcome.found:
+        if greedy is not None:
+            logger.warning("whole model found nothing in time; keeping the greedy agenda")
+            return AgendaResult(greedy.placement, greedy.attends, {}, {}), False
+        raise InfeasibleError("No agenda was found in time; raise the time limit.")
+    return AgendaResult(placement, attends, {}, {}), outcome.status == "optimal"
+
+
+def _decomposed(
+    inst: AgendaInstance,
+    options: SolveOptions,
+    clock: Clock,
+    budget: float,
+    greedy: AgendaResult | None,
+    info: dict[str, Any],
+) -> tuple[AgendaResult, bool]:
+    start = clock.elapsed()
+    placement_model = PlacementModel(inst, options)
+    if greedy is not None:
+        placement_model.hint(greedy.placement)
+    outcome, placement = placement_model.solve(budget * _PLACEMENT_SHARE, clock)
+    info["placement_status"] = outcome.status
+    info["deterministic"] = info.get("deterministic", True) and outcome.deterministic
+    if not outcome.found:
+        if greedy is not None:
+            logger.warning("placement found nothing (%s); using greedy placement", outcome.status)
+            placement = greedy.placement
+        elif outcome.status == "infeasible":
+            raise InfeasibleError(
+                "No placement of session runs into slots and rooms keeps every rule.",
+                [
+                    "Each slot needs enough seats (and step-free seats) for everyone present; "
+                    "each session runs `offered` times, at most once per slot, "
+                    "where its presenters are present.",
+                    "Add rooms or slots, lower `offered`, or remove pins.",
+                ],
+            )
+        else:
+            raise InfeasibleError("No placement was found in time; raise the time limit.")
+    if options.local_search_moves > 0:
+        cap = max(0.5, budget * _SEARCH_SHARE)
+        placement, completed = improve_placement(
+            inst, placement, moves=options.local_search_moves, seed=options.seed, time_cap=cap,
+            topic_penalty=options.weight("topic"),
+        )  # fmt: skip
+        info["local_search_completed"] = completed
+        info["deterministic"] = info["deterministic"] and completed
+        clock.report("local search", 0.0)
+    hint = assign_greedy(inst, placement, options.seed)
+    model = AssignmentModel(inst, placement, options)
+    if hint is not None:
+        model.hint(hint)
+    # Interleaved CP-SAT batches overrun their limit a little; keep a margin for seating.
+    left = max(0.5, 0.9 * budget - (clock.elapsed() - start))
+    outcome, attends, fallback = model.solve(left, clock)
+    info["assignment_status"] = outcome.status
+    info["solver_gap"] = _gap(outcome)
+    info["deterministic"] = info["deterministic"] and outcome.deterministic
+    if outcome.found:
+        try:
+            attends = fill_fallback(inst, placement, attends, fallback)
+            return AgendaResult(placement, attends, {}, {}), False
+        except SeatingError as err:
+            logger.warning("%s; trying the greedy assignment", err)
+    if hint is not None:
+        return AgendaResult(placement, hint, {}, {}), False
+    if greedy is not None:
+        return AgendaResult(greedy.placement, greedy.attends, {}, {}), False
+    if outcome.status == "infeasible":
+        raise InfeasibleError(
+            "People cannot be seated in the placed sessions.",
+            [
+                "Step-free seats or session capacities are too tight for the people present; "
+                "add accessible rooms or seats, or raise session capacities.",
+            ],
+        )
+    raise InfeasibleError("No assignment was found in time; raise the time limit.")

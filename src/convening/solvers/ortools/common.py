@@ -1,0 +1,215 @@
+"""Running a CP-SAT model: parameters, progress, objective terms, lexicographic solving.
+
+Every model in this package exposes its objective as named *terms* (integer
+linear expressions to maximise). :func:`optimize` combines them either as a
+weighted sum (weights from :class:`~convening.solve.SolveOptions`) or
+lexicographically (maximise the first, keep it, maximise the next, …).
+
+Determinism: CP-SAT with several workers and a wall-clock limit is not
+reproducible. With ``options.deterministic`` (the default) each call uses
+``interleave_search`` (workers run in deterministic batches) and stops on
+``max_deterministic_time``; the wall-clock limit stays as a safety net only,
+and when it is the one that stops the search the outcome is flagged as not
+reproducible (``Outcome.deterministic``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from ortools.sat.python import cp_model
+
+if TYPE_CHECKING:
+    from convening.solve import SolveOptions
+
+__all__ = ["Clock", "Outcome", "optimize"]
+
+logger = logging.getLogger(__name__)
+
+#: Integer coefficient units per unit of weight.
+WEIGHT_SCALE = 100
+
+Progress = Callable[[str, float, float], None]
+
+
+class Clock:
+    """Elapsed time since the solve started, and the progress callback."""
+
+    def __init__(self, progress: Progress | None = None) -> None:
+        self.start = time.perf_counter()
+        self.progress = progress
+
+    def elapsed(self) -> float:
+        """Seconds since the solve started."""
+        return time.perf_counter() - self.start
+
+    def report(self, phase: str, score: float) -> None:
+        """Tell the caller how far we are."""
+        if self.progress is not None:
+            self.progress(phase, self.elapsed(), score)
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, clock: Clock, phase: str, score: Any) -> None:
+        super().__init__()
+        self.clock = clock
+        self.phase = phase
+        self.score = score
+
+    def on_solution_callback(self) -> None:
+        value = float(self.value(self.score)) if self.score is not None else self.objective_value
+        self.clock.report(self.phase, value)
+
+
+@attrs.define
+class Outcome:
+    """What one :func:`optimize` call found."""
+
+    status: str  # "optimal" | "feasible" | "infeasible" | "unknown"
+    solver: cp_model.CpSolver | None
+    values: dict[str, int]
+    bound: dict[str, float]
+    deterministic: bool
+    wall_time: float
+
+    @property
+    def found(self) -> bool:
+        """Whether a solution is available."""
+        return self.status in ("optimal", "feasible")
+
+
+def _params(
+    solver: cp_model.CpSolver, options: SolveOptions, budget: float, workers: int | None = None
+) -> None:
+    p = solver.parameters
+    w = options.workers if workers is None else workers
+    p.num_workers = max(1, w)
+    p.random_seed = options.seed
+    p.max_time_in_seconds = max(0.05, budget)
+    if options.deterministic:
+        if p.num_workers > 1:
+            p.interleave_search = True
+        p.max_deterministic_time = max(0.05, budget * options.deterministic_ratio)
+    p.log_search_progress = options.log
+    p.log_to_stdout = False
+    if options.log:
+        solver.log_callback = lambda line: logger.info("cp-sat: %s", line)
+
+
+_STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "invalid",
+    cp_model.UNKNOWN: "unknown",
+}
+
+
+def optimize(
+    model: cp_model.CpModel,
+    terms: Mapping[str, Any],
+    options: SolveOptions,
+    budget: float,
+    clock: Clock,
+    phase: str,
+    scale: Mapping[str, float] | None = None,
+    hint_vars: Sequence[Any] = (),
+) -> Outcome:
+    """Maximise ``terms`` (weighted, or in ``options.lexicographic`` order).
+
+    Parameters
+    ----------
+    model
+        The model, constraints added.
+    terms
+        Objective terms by name (integer linear expressions, larger is better).
+    options
+        Weights, order, seed, workers.
+    budget
+        Seconds for this call.
+    clock
+        Reports progress as ``(phase, elapsed, objective)``.
+    phase
+        Name shown in progress reports.
+    scale
+        Multiplier per term before weighting (e.g. per-person fairness units).
+    hint_vars
+        Variables whose values are carried as hints from one lexicographic level to the next.
+    """
+    scale = scale or {}
+    order = [t for t in options.lexicographic if t in terms] if options.lexicographic else []
+    t0 = time.perf_counter()
+    if not order:
+        coeffs = {
+            name: round(options.weight(name) * scale.get(name, 1.0) * WEIGHT_SCALE)
+            for name in terms
+        }
+        expr = sum(c * terms[name] for name, c in sorted(coeffs.items()) if c)
+        model.maximize(expr)
+        return _run(model, terms, options, budget, clock, phase, None, t0)
+    # Lexicographic: each level gets an equal share of the budget; earlier levels are kept.
+    outcome: Outcome | None = None
+    all_optimal = True
+    for i, name in enumerate(order):
+        remaining = budget - (time.perf_counter() - t0)
+        share = remaining / (len(order) - i)
+        model.clear_objective()
+        model.maximize(terms[name])
+        outcome = _run(model, terms, options, share, clock, f"{phase}:{name}", terms[name], t0)
+        if not outcome.found:
+            return outcome
+        all_optimal &= outcome.status == "optimal"
+        model.add(terms[name] >= outcome.values[name])
+        solver = outcome.solver
+        assert solver is not None
+        model.clear_hints()
+        for v in hint_vars:
+            model.add_hint(v, solver.value(v))
+    assert outcome is not None
+    outcome.status = "optimal" if all_optimal else "feasible"
+    return outcome
+
+
+def _run(
+    model: cp_model.CpModel,
+    terms: Mapping[str, Any],
+    options: SolveOptions,
+    budget: float,
+    clock: Clock,
+    phase: str,
+    score: Any,
+    t0: float,
+) -> Outcome:
+    solver = cp_model.CpSolver()
+    _params(solver, options, budget)
+    started = time.perf_counter()
+    status = solver.solve(model, _Callback(clock, phase, score))
+    wall = time.perf_counter() - started
+    name = _STATUS.get(status, "unknown")
+    if name == "invalid":
+        raise RuntimeError(f"CP-SAT model invalid: {model.validate()}")
+    # The run is reproducible unless the wall clock, not deterministic time, stopped it.
+    stopped_by_wall = name == "feasible" and wall >= solver.parameters.max_time_in_seconds * 0.98
+    stopped_by_wall |= name == "unknown" and wall >= solver.parameters.max_time_in_seconds * 0.98
+    deterministic = options.deterministic and not stopped_by_wall
+    values: dict[str, int] = {}
+    bound: dict[str, float] = {}
+    if name in ("optimal", "feasible"):
+        values = {n: int(solver.value(e)) for n, e in terms.items()}
+        bound = {"objective": solver.objective_value, "best_bound": solver.best_objective_bound}
+    logger.info(
+        "%s: %s in %.2fs (deterministic time %.2f), objective %s, bound %s",
+        phase,
+        name,
+        wall,
+        solver.deterministic_time if hasattr(solver, "deterministic_time") else -1.0,
+        bound.get("objective"),
+        bound.get("best_bound"),
+    )
+    clock.report(phase, bound.get("objective", 0.0))
+    del t0
+    return Outcome(name, solver, values, bound, deterministic, wall)

@@ -1,0 +1,168 @@
+"""Tours: choose each tour's slot and seat riders, exactly.
+
+``y[t, k]``: tour ``t`` runs in tour slot ``k`` (exactly one, the pinned one
+if pinned). ``x[p, t, k]``: a person rides a tour they ranked. ``u[p, k]``:
+they ride some tour they did not rank. Because a tour runs once, slots do not
+interact through riders, so the per-slot fallback is a plain transportation
+problem whose feasibility is exactly two counting conditions (seats for
+everyone; non-walking seats for people needing step-free access), both in
+the model. The fallback riders are then seated by min-cost flow
+(:func:`~convening.solvers.ortools.flow.seat_slot`). The model is therefore
+exact: an ``optimal`` status is a proof.
+
+Objective terms: ``tours`` (points of ranked tours ridden).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from convening.solvers.instance import AgendaInstance
+from convening.solvers.ortools.common import Clock, Outcome, optimize
+from convening.solvers.ortools.flow import SeatingError, seat_slot
+
+if TYPE_CHECKING:
+    from convening.solve import SolveOptions
+
+__all__ = ["TourModel"]
+
+
+class TourModel:
+    """The tour CP-SAT model.
+
+    Parameters
+    ----------
+    inst
+        The instance.
+    options
+        Seed, workers, weights.
+    """
+
+    def __init__(self, inst: AgendaInstance, options: SolveOptions) -> None:
+        self.inst = inst
+        self.options = options
+        self.model = cp_model.CpModel()
+        self._variables()
+        self._runs_once()
+        self._one_activity()
+        self._seats()
+        self._fallback_fits()
+        inst_scores = inst.scores
+        self.terms = {
+            "tours": sum(inst_scores[p][t] * v for (p, t, _k), v in self.x.items()),
+        }
+
+    def _variables(self) -> None:
+        inst = self.inst
+        m = self.model
+        self.y: dict[tuple[str, str], cp_model.IntVar] = {}
+        for tour in inst.tours:
+            for k in inst.tour_options(tour):
+                self.y[(tour.tour_id, k)] = m.new_bool_var(f"y[{tour.tour_id},{k}]")
+        self.x: dict[tuple[str, str, str], cp_model.IntVar] = {}
+        self.u: dict[tuple[str, str], cp_model.IntVar] = {}
+        by_id = inst.event.tour_by_id
+        for slot in inst.tour_slots:
+            k = slot.slot_id
+            for pid in inst.present[k]:
+                self.u[(pid, k)] = m.new_bool_var(f"u[{pid},{k}]")
+                for tid in inst.scores.get(pid, {}):
+                    if tid not in by_id or (tid, k) not in self.y:
+                        continue
+                    if pid in inst.accessible and by_id[tid].walking:
+                        continue
+                    v = m.new_bool_var(f"x[{pid},{tid},{k}]")
+                    m.add_implication(v, self.y[(tid, k)])
+                    self.x[(pid, tid, k)] = v
+
+    def _runs_once(self) -> None:
+        """Every tour runs once, in one tour slot."""
+        for tour in self.inst.tours:
+            vs = [v for (t, _k), v in self.y.items() if t == tour.tour_id]
+            if vs:
+                self.model.add_exactly_one(vs)
+
+    def _one_activity(self) -> None:
+        """Everyone present in a tour slot is on exactly one tour."""
+        mine: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+        for (pid, _t, k), v in self.x.items():
+            mine.setdefault((pid, k), []).append(v)
+        for key, u in self.u.items():
+            self.model.add_exactly_one([u, *mine.get(key, [])])
+
+    def _seats(self) -> None:
+        """Riders of a tour never exceed capacity × departures."""
+        riders: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+        for (_p, t, k), v in self.x.items():
+            riders.setdefault((t, k), []).append(v)
+        self.riders = riders
+        for (t, k), y in self.y.items():
+            vs = riders.get((t, k), [])
+            seats = self.inst.event.tour_by_id[t].seats
+            if len(vs) > seats:
+                self.model.add(sum(vs) <= seats * y)
+
+    def _fallback_fits(self) -> None:
+        """The tours in a slot seat everyone, and step-free riders in non-walking tours."""
+        inst = self.inst
+        by_id = inst.event.tour_by_id
+        for slot in inst.tour_slots:
+            k = slot.slot_id
+            present = inst.present[k]
+            if not present:
+                continue
+            cells = [(t, y) for (t, kk), y in self.y.items() if kk == k]
+            self.model.add(sum(by_id[t].seats * y for t, y in cells) >= len(present))
+            needing = [self.u[(p, k)] for p in present if p in inst.accessible]
+            if needing:
+                left = [
+                    by_id[t].seats * y - sum(self.riders.get((t, k), []))
+                    for t, y in cells
+                    if not by_id[t].walking
+                ]
+                self.model.add(sum(needing) <= sum(left))
+
+    def hint(self, tour_slot: dict[str, str], rides: dict[tuple[str, str], str]) -> None:
+        """Start from a known tour plan."""
+        for (t, k), y in self.y.items():
+            self.model.add_hint(y, tour_slot.get(t) == k)
+        for (p, t, k), v in self.x.items():
+            self.model.add_hint(v, rides.get((p, k)) == t)
+        for (p, k), u in self.u.items():
+            self.model.add_hint(u, (p, rides.get((p, k), ""), k) not in self.x)
+
+    def solve(
+        self, budget: float, clock: Clock
+    ) -> tuple[Outcome, dict[str, str], dict[tuple[str, str], str]]:
+        """Solve; return the outcome, each tour's slot and every rider's tour."""
+        outcome = optimize(self.model, self.terms, self.options, budget, clock, "tours")
+        if not outcome.found:
+            return outcome, {}, {}
+        solver = outcome.solver
+        assert solver is not None
+        inst = self.inst
+        tour_slot = {t: k for (t, k), y in sorted(self.y.items()) if solver.boolean_value(y)}
+        rides = {(p, k): t for (p, t, k), v in self.x.items() if solver.boolean_value(v)}
+        by_id = inst.event.tour_by_id
+        for slot in inst.tour_slots:
+            k = slot.slot_id
+            waiting = sorted(
+                p for (p, kk), u in self.u.items() if kk == k and solver.boolean_value(u)
+            )
+            load: dict[str, int] = {}
+            for (_p, kk), t in rides.items():
+                if kk == k:
+                    load[t] = load.get(t, 0) + 1
+            runs = [(t, by_id[t].seats - load.get(t, 0)) for t, kk in tour_slot.items() if kk == k]
+
+            def allowed(pid: str, tid: str) -> bool:
+                return not (pid in inst.accessible and by_id[tid].walking)
+
+            got = seat_slot(inst, k, waiting, runs, allowed)
+            if got is None:  # the model's counting conditions make this impossible
+                raise SeatingError(f"cannot seat every rider in tour slot {k}")
+            for pid, tid in got.items():
+                rides[(pid, k)] = tid
+        return outcome, tour_slot, dict(sorted(rides.items()))

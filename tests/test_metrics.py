@@ -1,0 +1,72 @@
+"""Agenda metrics computed from a hand-made plan whose figures can be counted by hand."""
+
+from __future__ import annotations
+
+import warnings
+
+from convening import EventBuilder, SlotKind
+from convening.metrics import agenda_metrics, person_bound, rank_points
+from convening.plan import Plan, Run
+from tests.factories import at
+
+
+def _event():  # type: ignore[no-untyped-def]
+    b = EventBuilder("Metrics", "Albany, NY", "America/New_York")
+    b.add_city("c1", "One", "NY")
+    b.add_participant("a", "A", city_id="c1", role="official")
+    b.add_participant("b", "B", city_id="c1", role="official")
+    b.add_participant("p", "P", city_id="c1", role="partner", departs=at(10.2))
+    b.add_room("r1", "Room 1", 4)
+    b.add_room("r2", "Room 2", 2)
+    b.add_slot("b1", at(9), at(10), "breakout")
+    b.add_slot("b2", at(10.5), at(11.5), "breakout")
+    b.add_slot("t1", at(13), at(15), "tour")
+    b.add_session("x", "X", topic="housing")
+    b.add_session("y", "Y", topic="housing")
+    b.add_session("z", "Z", presenters="b")
+    b.add_tour("bus", "Bus", 5)
+    for pid, ranks in {"a": ["x", "y"], "b": ["y", "x"], "p": ["z", "x"]}.items():
+        for rank, sid in enumerate(ranks, 1):
+            b.add_preference(pid, sid, rank)
+    b.add_preference("a", "bus", 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return b.build()
+
+
+def test_rank_points() -> None:
+    assert [rank_points(r) for r in (None, 0, 1, 2, 8, 9)] == [0, 0, 8, 7, 1, 0]
+
+
+def test_bounds_use_the_slots_a_person_is_present_for() -> None:
+    event = _event()
+    assert person_bound(event, "a", SlotKind.BREAKOUT) == 8 + 7
+    assert person_bound(event, "p", SlotKind.BREAKOUT) == 8  # leaves after the first slot
+    assert person_bound(event, "a", SlotKind.TOUR) == 7
+    assert person_bound(event, "b", SlotKind.TOUR) == 0
+
+
+def test_metrics_of_a_hand_made_plan() -> None:
+    event = _event()
+    runs = [
+        # Slot 1: a and p in x; b presents z.
+        Run("x", "breakout", "b1", "r1", ["a", "p"]),
+        Run("z", "breakout", "b1", "r2", ["b"]),
+        # Slot 2: a in y, b in x (the delegation is spread; x and y share a topic: one clash).
+        Run("y", "breakout", "b2", "r2", ["a"]),
+        Run("x", "breakout", "b2", "r1", ["b"]),
+        Run("bus", "tour", "t1", None, ["a", "b"]),
+    ]
+    m = agenda_metrics(event, Plan(event, runs))
+    # a: x (8) + y (7) = 15 of 15; b: x (7) of 15 (z is presented, not attended); p: x (7) of 8.
+    assert m["preference_score_points"] == 15 + 7 + 7
+    assert m["preference_score_bound"] == 15 + 15 + 8
+    assert m["preference_score_pct"] == round(100 * 29 / 38, 2)
+    assert m["worst_off_share_pct"] == round(100 * 7 / 15, 2)
+    assert m["first_choices"] == 1
+    # Slot 1: a and p together in x (not spread); slot 2: a and b apart (spread).
+    assert m["delegation_spread_pct"] == 50.0
+    assert m["topic_clashes"] == 1
+    assert m["tour_score_points"] == 7 and m["tour_score_bound"] == 7
+    # Fill: 2/4, 1/2, 1/2, 1/4.
+    assert m["room_fill_pct"] == round(100 * (0.5 + 0.5 + 0.5 + 0.25) / 4, 2)
