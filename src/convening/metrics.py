@@ -27,17 +27,35 @@ Keys of :func:`agenda_metrics`:
     Extra same-topic sessions running in one slot (two on one topic in one slot = 1).
 ``room_fill_pct``
     Mean attendance ÷ room capacity over session runs.
+
+Keys of :func:`table_metrics`:
+
+``networking_repeat_meetings``
+    Meetings of a pair at a networking table beyond their first (0 is best).
+``networking_peers_mean``, ``networking_peers_min``
+    Distinct people met at networking tables, per person seated at least once.
+``networking_peers_bound_pct``
+    Distinct peers met ÷ the most possible (each round adds at most its table
+    mates), over everyone seated, in percent.
+``networking_same_city_pairs``
+    Pairs of one delegation at one networking table (0 in a valid plan).
+``networking_topic_tables_pct``
+    Networking tables labelled with a topic at least two people there share.
+``action_planning_coached_pct``
+    Delegation tables in action planning that have a coach, in percent.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from itertools import combinations
 from typing import Any
 
 from convening.model import Event, SlotKind
-from convening.plan import ActivityKind, Plan, Run
+from convening.plan import ActivityKind, Plan, Run, Table
 
-__all__ = ["agenda_metrics", "person_bound", "rank_points"]
+__all__ = ["agenda_metrics", "person_bound", "rank_points", "table_metrics"]
 
 
 def rank_points(rank: int | None) -> int:
@@ -152,3 +170,53 @@ def _topic_clashes(event: Event, runs: list[Run]) -> int:
         if topic:
             topics.setdefault((run.slot_id, topic.strip().lower()), set()).add(run.activity_id)
     return sum(len(v) - 1 for v in topics.values())
+
+
+def table_metrics(event: Event, plan: Plan | Iterable[Table]) -> dict[str, Any]:
+    """Quality figures for the networking and action-planning tables (see the module docstring)."""
+    tables = list(plan.tables if isinstance(plan, Plan) else plan)
+    people = event.participant_by_id
+    meetings: Counter[tuple[str, str]] = Counter()
+    peers: dict[str, set[str]] = {}
+    possible: Counter[str] = Counter()
+    same_city = topic_tables = networking_tables = 0
+    for table in tables:
+        if table.kind is not ActivityKind.NETWORKING:
+            continue
+        networking_tables += 1
+        members = sorted(table.members)
+        for pid in members:
+            peers.setdefault(pid, set()).update(m for m in members if m != pid)
+            possible[pid] += len(members) - 1
+        for a, b in combinations(members, 2):
+            meetings[(a, b)] += 1
+            city = people[a].city_id if a in people else None
+            if city is not None and b in people and people[b].city_id == city:
+                same_city += 1
+        if table.topic and sum(_has_topic(event, pid, table.topic) for pid in members) >= 2:
+            topic_tables += 1
+    counts = [len(p) for p in peers.values()]
+    delegation_tables = [
+        t for t in tables if t.kind is ActivityKind.ACTION_PLANNING and t.city_id is not None
+    ]
+    return {
+        "networking_repeat_meetings": sum(n - 1 for n in meetings.values() if n > 1),
+        "networking_peers_mean": round(sum(counts) / len(counts), 2) if counts else 0.0,
+        "networking_peers_min": min(counts) if counts else 0,
+        "networking_peers_bound_pct": _pct(sum(counts), sum(possible.values())),
+        "networking_same_city_pairs": same_city,
+        "networking_topic_tables_pct": _pct(topic_tables, networking_tables),
+        "action_planning_coached_pct": _pct(
+            sum(1 for t in delegation_tables if t.coach is not None), len(delegation_tables)
+        ),
+    }
+
+
+def _has_topic(event: Event, participant_id: str, topic: str) -> bool:
+    person = event.participant_by_id.get(participant_id)
+    if person is None:
+        return False
+    topics = set(person.topics)
+    if person.city_id is not None and person.city_id in event.city_by_id:
+        topics |= set(event.city_by_id[person.city_id].topics)
+    return topic.strip().casefold() in {t.strip().casefold() for t in topics}

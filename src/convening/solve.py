@@ -13,7 +13,9 @@ everyone else; between placement and assignment a seeded local search
 wishes fit best. A greedy agenda (:mod:`convening.solvers.greedy`) warm-starts
 every model and is the benchmarks' baseline (``method="greedy"``).
 
-Networking and action-planning tables are not made here (``Plan.tables`` is empty).
+Networking and action-planning tables are seated last
+(:func:`convening.solvers.tables.seat_tables`), knowing who already met in a
+small breakout or on a tour.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from typing import Any
 
 import attrs
 
-from convening.errors import InfeasibleError
-from convening.metrics import agenda_metrics
+from convening.errors import ConveningError, InfeasibleError
+from convening.metrics import agenda_metrics, table_metrics
 from convening.model import Event
-from convening.plan import Plan, Run, SolveStatus
+from convening.plan import Plan, Run, SolveStatus, Table
+from convening.solvers.tables import TableOptions
 
 __all__ = ["DEFAULT_WEIGHTS", "SolveOptions", "solve"]
 
@@ -52,17 +55,22 @@ _METHODS = ("auto", "whole", "decomposed", "greedy")
 
 def _check_spread(_inst: Any, _attr: Any, value: str) -> None:
     if value not in _SPREAD:
-        raise ValueError(f"spread must be one of {', '.join(_SPREAD)}, not {value!r}")
+        raise ConveningError(f"spread must be one of {', '.join(_SPREAD)}, not {value!r}")
 
 
 def _check_method(_inst: Any, _attr: Any, value: str) -> None:
     if value not in _METHODS:
-        raise ValueError(f"method must be one of {', '.join(_METHODS)}, not {value!r}")
+        raise ConveningError(f"method must be one of {', '.join(_METHODS)}, not {value!r}")
 
 
 def _check_positive(_inst: Any, attr: Any, value: float) -> None:
     if not value > 0:
-        raise ValueError(f"{attr.name} must be positive, not {value!r}")
+        raise ConveningError(f"{attr.name} must be positive, not {value!r}")
+
+
+def _check_share(_inst: Any, attr: Any, value: float) -> None:
+    if not 0 < value < 1:
+        raise ConveningError(f"{attr.name} must be between 0 and 1, not {value!r}")
 
 
 def _weights(value: Mapping[str, float] | None) -> Mapping[str, float]:
@@ -70,7 +78,7 @@ def _weights(value: Mapping[str, float] | None) -> Mapping[str, float]:
     if value:
         unknown = set(value) - set(DEFAULT_WEIGHTS)
         if unknown:
-            raise ValueError(f"unknown objective terms: {', '.join(sorted(unknown))}")
+            raise ConveningError(f"unknown objective terms: {', '.join(sorted(unknown))}")
         merged.update(value)
     return MappingProxyType(merged)
 
@@ -125,6 +133,12 @@ class SolveOptions:
     local_search_moves
         Moves of the placement local search (:mod:`convening.solvers.improve`);
         0 turns it off. A move count, not a time, so results are reproducible.
+    tables
+        How networking and action-planning tables are seated
+        (:class:`~convening.solvers.tables.TableOptions`); by default with
+        this ``seed`` and ``table_share`` of the time limit.
+    table_share
+        The share of ``time_limit`` kept for seating tables (0 to 1).
     """
 
     time_limit: float = attrs.field(default=60.0, validator=_check_positive)
@@ -141,19 +155,21 @@ class SolveOptions:
     deterministic_ratio: float = 0.25
     warm_start: bool = True
     local_search_moves: int = 40000
+    tables: TableOptions | None = None
+    table_share: float = attrs.field(default=0.2, validator=_check_share)
 
     @lexicographic.validator
     def _check_lexicographic(self, _attr: Any, value: tuple[str, ...]) -> None:
         unknown = set(value) - set(DEFAULT_WEIGHTS)
         if unknown:
-            raise ValueError(f"unknown objective terms: {', '.join(sorted(unknown))}")
+            raise ConveningError(f"unknown objective terms: {', '.join(sorted(unknown))}")
 
     def weight(self, term: str) -> float:
         """The weight of one objective term."""
         return float(self.weights.get(term, 0.0))
 
 
-Progress = Callable[[str, float, float], None]
+Progress = Callable[[str, float, float | None], None]
 
 
 def solve(
@@ -176,7 +192,8 @@ def solve(
     Returns
     -------
     Plan
-        ``runs`` for every session and tour run; ``tables`` empty; ``status``
+        ``runs`` for every session and tour run; ``tables`` for every
+        networking and action-planning slot; ``status``
         ``optimal`` (proven, for the objective) or ``feasible``; ``metrics``
         from :func:`convening.metrics.agenda_metrics` plus ``solve_seconds``,
         ``solver_gap`` (relative gap of the last CP-SAT stage, when known),
@@ -205,10 +222,18 @@ def solve(
         optimal = False
         info = {"method": "greedy", "deterministic": True, "solver_gap": None}
     else:
-        result, optimal, info = solve_agenda(inst, options, clock)
+        agenda_options = options
+        if _has_tables(event):
+            # Tables get their share of the time limit, so the whole solve keeps to it.
+            agenda_options = attrs.evolve(
+                options, time_limit=options.time_limit * (1 - options.table_share)
+            )
+        result, optimal, info = solve_agenda(inst, agenda_options, clock)
     runs: list[Run] = build_runs(inst, result)  # type: ignore[assignment]
     status = SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE
+    tables = _seat_tables(event, runs, options, clock)
     metrics = agenda_metrics(event, runs)
+    metrics.update(table_metrics(event, tables))
     metrics.update(
         {
             "solve_seconds": round(clock.elapsed(), 3),
@@ -225,4 +250,20 @@ def solve(
         metrics["solve_seconds"],
         metrics["preference_score_pct"],
     )
-    return Plan(event, runs, (), status, metrics)
+    return Plan(event, runs, tables, status, metrics)
+
+
+def _has_tables(event: Event) -> bool:
+    return any(s.kind in ("networking", "action_planning") for s in event.slots)
+
+
+def _seat_tables(event: Event, runs: list[Run], options: SolveOptions, clock: Any) -> list[Table]:
+    from convening.solvers.tables import seat_tables
+
+    if not _has_tables(event):
+        return []
+    table_options = options.tables or TableOptions(
+        seed=options.seed, time_limit=max(1.0, options.time_limit * options.table_share)
+    )
+    clock.report("tables", None)
+    return seat_tables(event, runs, table_options)

@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 #: Integer coefficient units per unit of weight.
 WEIGHT_SCALE = 100
 
-Progress = Callable[[str, float, float], None]
+Progress = Callable[[str, float, float | None], None]
 
 
 class Clock:
@@ -47,7 +47,7 @@ class Clock:
         """Seconds since the solve started."""
         return time.perf_counter() - self.start
 
-    def report(self, phase: str, score: float) -> None:
+    def report(self, phase: str, score: float | None) -> None:
         """Tell the caller how far we are."""
         if self.progress is not None:
             self.progress(phase, self.elapsed(), score)
