@@ -368,3 +368,12 @@ def test_a_zero_capacity_room_is_reported_once() -> None:
         b.add_session("y", "Y", presenters="c0-a;c1-a", room_id="tiny")
 
     assert [p.message for p in problems_of(mutate)] == ["must be more than zero"]
+
+
+def test_an_event_needs_people_and_slots_whether_read_or_built() -> None:
+    with pytest.raises(EventError) as info:
+        EventBuilder("Empty", "Albany, NY", "America/New_York").build()
+    assert [(p.sheet, p.message) for p in info.value.problems] == [
+        ("participants", "the sheet has no rows; an event needs at least 1"),
+        ("slots", "the sheet has no rows; an event needs at least 1"),
+    ]

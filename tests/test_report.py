@@ -88,7 +88,7 @@ def test_metrics_warnings_and_advice_are_shown(plan: Plan, page: str) -> None:
     text = "".join(_parse(page).text)
     assert "preference_score_pct87.5" in text
     assert "<b>odd</b>x < y" in text  # a metric name that looks like markup stays text
-    assert "solve_seconds1.25" in text
+    assert "solve_seconds" not in text  # wall-clock time would make two reports differ
     (warning,) = plan.event.warnings
     assert str(warning) in text
     assert plan.status.advice in text

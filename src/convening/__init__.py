@@ -4,7 +4,7 @@ The flat namespace re-exports what a planner's script needs::
 
     import convening
     event = convening.read_event("event.xlsx")
-    plan = convening.solve(event, time_limit=30)
+    plan = convening.solve(event, convening.SolveOptions(time_limit=30))
     convening.write_plan(plan, "out")
 """
 
@@ -41,6 +41,7 @@ from convening.model import (
     Tour,
 )
 from convening.plan import ActivityKind, ItineraryRow, Plan, Run, SolveStatus, Table
+from convening.solve import SolveOptions, solve
 from convening.validate import PlanError, Violation, check_plan, validate
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -75,6 +76,7 @@ __all__ = [
     "SessionKind",
     "Slot",
     "SlotKind",
+    "SolveOptions",
     "SolveStatus",
     "Table",
     "Tour",
@@ -84,6 +86,7 @@ __all__ = [
     "load_example",
     "read_event",
     "read_plan",
+    "solve",
     "validate",
     "write_event",
     "write_outputs",

@@ -295,6 +295,9 @@ def _check_types(event: Event, out: _Collector) -> dict[str, list[Any]]:
 
 
 def _check_event_sheet(event: Event, out: _Collector) -> None:
+    for sheet in ("participants", "slots"):
+        if not getattr(event, sheet):
+            out.error("the sheet has no rows; an event needs at least 1", sheet)
     for key in ("name", "host_city", "timezone"):
         value = getattr(event, key)
         if not isinstance(value, str) or not value.strip():

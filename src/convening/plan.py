@@ -33,7 +33,15 @@ def _tables(items: Iterable[Table]) -> tuple[Table, ...]:
     return tuple(items)
 
 
-__all__ = ["ActivityKind", "ItineraryRow", "Plan", "Run", "SolveStatus", "Table"]
+__all__ = [
+    "RUN_METRICS",
+    "ActivityKind",
+    "ItineraryRow",
+    "Plan",
+    "Run",
+    "SolveStatus",
+    "Table",
+]
 
 
 class SolveStatus(StrEnum):
@@ -227,13 +235,16 @@ class Plan:
     def to_dict(self) -> dict[str, Any]:
         """The plan (without its event) as plain data, e.g. for JSON.
 
-        :meth:`from_dict` with the same event gives an equal plan back.
+        :meth:`from_dict` with the same event gives an equal plan back, less
+        the :data:`RUN_METRICS` (how long the solve took).
         """
         return {
             "format": PLAN_FORMAT,
             "event": self.event.name,
             "status": self.status.value,
-            "metrics": {str(k): _plain(v) for k, v in self.metrics.items()},
+            "metrics": {
+                str(k): _plain(v) for k, v in self.metrics.items() if k not in RUN_METRICS
+            },
             "runs": [
                 {
                     "activity_id": r.activity_id,
@@ -310,6 +321,10 @@ class Plan:
                 table=act.number if isinstance(act, Table) else None,
             )
 
+
+#: Metrics about the run rather than the plan (wall-clock time): shown, never written
+#: to files, so that the same plan always gives the same bytes.
+RUN_METRICS = frozenset({"solve_seconds"})
 
 #: Marks plan data written by :meth:`Plan.to_dict`.
 PLAN_FORMAT = "convening-plan/1"

@@ -20,7 +20,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from convening.plan import ActivityKind, Plan
+from convening.plan import RUN_METRICS, ActivityKind, Plan
 from convening.plotting import (
     plot_agenda_grid,
     plot_city_meetings,
@@ -116,6 +116,8 @@ def _metrics(plan: Plan) -> list[str]:
         return [*out, '<p class="none">The plan has no metrics.</p>']
     out += ["<table>", "<tr><th>Metric</th><th>Value</th></tr>"]
     for name, value in plan.metrics.items():
+        if name in RUN_METRICS:
+            continue
         cls = ' class="num"' if _is_number(value) else ""
         out.append(f"<tr><td>{_e(name)}</td><td{cls}>{_e(_value(value))}</td></tr>")
     return [*out, "</table>"]

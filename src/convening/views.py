@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from convening.model import Event, Participant, Slot, SlotKind
-from convening.plan import ActivityKind, Plan, Run, Table
+from convening.plan import RUN_METRICS, ActivityKind, Plan, Run, Table
 
 __all__ = [
     "AGENDA_COLUMNS",
@@ -182,7 +182,9 @@ def metrics_frame(plan: Plan) -> pd.DataFrame:
     First what the plan is of (``event``, ``host_city``, ``timezone``: the
     zone of every time in the plan, ``status``), then the solver's
     :attr:`Plan.metrics <convening.plan.Plan.metrics>` in the order it gave
-    them. Values that are not numbers, text or truth values are shown as text.
+    them, less :data:`~convening.plan.RUN_METRICS` (the solve's wall-clock
+    time, which would make two writes of one plan differ). Values that are not
+    numbers, text or truth values are shown as text.
     """
     event = plan.event
     facts: dict[str, Any] = {
@@ -192,7 +194,11 @@ def metrics_frame(plan: Plan) -> pd.DataFrame:
         "status": str(plan.status),
     }
     rows = list(facts.items())
-    rows += [(str(k), _scalar(v)) for k, v in plan.metrics.items() if k not in facts]
+    rows += [
+        (str(k), _scalar(v))
+        for k, v in plan.metrics.items()
+        if k not in facts and k not in RUN_METRICS
+    ]
     return _frame(rows, {"metric": "str", "value": "object"})
 
 

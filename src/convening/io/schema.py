@@ -202,7 +202,6 @@ SHEETS: tuple[Sheet, ...] = (
             _opt("longitude", _T.FLOAT, "Longitude, -180 to 180."),
         ),
         id_column="city_id",
-        min_rows=1,
     ),
     Sheet(
         "participants",
@@ -257,7 +256,6 @@ SHEETS: tuple[Sheet, ...] = (
             _opt("accessible", _T.BOOL, "Step-free access (default true)."),
         ),
         id_column="room_id",
-        min_rows=1,
     ),
     Sheet(
         "slots",
