@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from convening.errors import Problem
+from convening.errors import Problem, ProblemLog
 from convening.model import Role, RuleKind, SessionKind, SlotKind, unchecked_event
 
 if TYPE_CHECKING:
@@ -46,44 +46,6 @@ def _row_of(item: Any, index: int) -> int:
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-class _Collector:
-    """Gathers problems so each check reads as one plain statement."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def error(
-        self,
-        message: str,
-        sheet: str | None = None,
-        row: int | None = None,
-        column: str | None = None,
-        value: object = None,
-    ) -> None:
-        self.problems.append(
-            Problem(message, sheet, row, column, None if value is None else str(value))
-        )
-
-    def warning(
-        self,
-        message: str,
-        sheet: str | None = None,
-        row: int | None = None,
-        column: str | None = None,
-        value: object = None,
-    ) -> None:
-        self.problems.append(
-            Problem(
-                message,
-                sheet,
-                row,
-                column,
-                None if value is None else str(value),
-                severity="warning",
-            )
-        )
 
 
 def check_event(
@@ -113,7 +75,7 @@ def check_event(
     list of Problem
         Sorted by sheet, row and column. Errors have ``severity == "error"``.
     """
-    out = _Collector()
+    out = ProblemLog()
     bad_items = _check_types(event, out)
     known_broken = {sheet: set(ids) for sheet, ids in (broken_ids or {}).items()}
     if bad_items:
@@ -264,7 +226,7 @@ def _type_ok(value: object, types: tuple[type, ...]) -> bool:
     return isinstance(value, types)
 
 
-def _check_types(event: Event, out: _Collector) -> dict[str, list[Any]]:
+def _check_types(event: Event, out: ProblemLog) -> dict[str, list[Any]]:
     """Report values of the wrong type; return the items that have any, by sheet."""
     bad: dict[str, list[Any]] = {}
     for key in ("name", "host_city", "timezone"):
@@ -294,7 +256,7 @@ def _check_types(event: Event, out: _Collector) -> dict[str, list[Any]]:
 # -- the event sheet -------------------------------------------------------------------------
 
 
-def _check_event_sheet(event: Event, out: _Collector) -> None:
+def _check_event_sheet(event: Event, out: ProblemLog) -> None:
     for sheet in ("participants", "slots"):
         if not getattr(event, sheet):
             out.error("the sheet has no rows; an event needs at least 1", sheet)
@@ -324,7 +286,7 @@ _TABLES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _check_ids(event: Event, out: _Collector) -> dict[str, set[str]]:
+def _check_ids(event: Event, out: ProblemLog) -> dict[str, set[str]]:
     """Check each table's ids are well formed and unique; return the ids by sheet."""
     ids: dict[str, set[str]] = {}
     for attr, sheet, column in _TABLES:
@@ -366,7 +328,7 @@ def _check_ids(event: Event, out: _Collector) -> dict[str, set[str]]:
 
 
 def _check_references(
-    event: Event, ids: dict[str, set[str]], broken: Mapping[str, set[str]], out: _Collector
+    event: Event, ids: dict[str, set[str]], broken: Mapping[str, set[str]], out: ProblemLog
 ) -> None:
     def ref(value: object, sheet: str, row: int, column: str, target: str, noun: str) -> None:
         if value is not None and value not in ids[target] and value not in broken.get(target, ()):
@@ -496,7 +458,7 @@ def _check_references(
 
 
 def _positive(
-    out: _Collector, value: object, sheet: str, row: int, column: str, *, optional: bool
+    out: ProblemLog, value: object, sheet: str, row: int, column: str, *, optional: bool
 ) -> None:
     if value is None and optional:
         return
@@ -506,7 +468,7 @@ def _positive(
         out.error("must be more than zero", sheet, row, column, value)
 
 
-def _check_numbers(event: Event, out: _Collector) -> None:
+def _check_numbers(event: Event, out: ProblemLog) -> None:
     for i, room in enumerate(event.rooms):
         _positive(out, room.capacity, "rooms", _row_of(room, i), "capacity", optional=False)
     for i, s in enumerate(event.sessions):
@@ -554,7 +516,7 @@ def _check_numbers(event: Event, out: _Collector) -> None:
 # -- times ----------------------------------------------------------------------------------
 
 
-def _check_times(event: Event, out: _Collector) -> None:
+def _check_times(event: Event, out: ProblemLog) -> None:
     for i, slot in enumerate(event.slots):
         if slot.end <= slot.start:
             out.error(
@@ -612,7 +574,7 @@ def _check_times(event: Event, out: _Collector) -> None:
 # -- pins -----------------------------------------------------------------------------------
 
 
-def _check_pins(event: Event, out: _Collector) -> None:
+def _check_pins(event: Event, out: ProblemLog) -> None:
     slots = event.slot_by_id
     rooms = event.room_by_id
     for i, s in enumerate(event.sessions):
@@ -695,7 +657,7 @@ def _check_pins(event: Event, out: _Collector) -> None:
 # -- delegations ----------------------------------------------------------------------------
 
 
-def _check_delegations(event: Event, out: _Collector) -> None:
+def _check_delegations(event: Event, out: ProblemLog) -> None:
     cities = {c.city_id for c in event.cities}
     members: dict[str, list[Participant]] = defaultdict(list)
     for p in event.participants:
@@ -730,7 +692,7 @@ def _top(values: Iterable[int], k: int) -> int:
     return sum(sorted(values, reverse=True)[:k])
 
 
-def _check_capacity(event: Event, out: _Collector) -> None:
+def _check_capacity(event: Event, out: ProblemLog) -> None:
     slot_rows = {s.slot_id: _row_of(s, i) for i, s in enumerate(event.slots)}
     rooms = event.rooms
     accessible_rooms = [r for r in rooms if r.accessible]
@@ -801,7 +763,7 @@ def _seat_bound(event: Event, sessions: Sequence[Any], rooms: Sequence[Any]) -> 
     return min(_top(per_run, len(rooms)), sum(room_caps.values()))
 
 
-def _check_tour_capacity(event: Event, out: _Collector, slot_rows: dict[str, int]) -> None:
+def _check_tour_capacity(event: Event, out: ProblemLog, slot_rows: dict[str, int]) -> None:
     tour_slots = event.slots_of("tour")
     total_present = 0
     for slot in tour_slots:
@@ -841,7 +803,7 @@ def _check_tour_capacity(event: Event, out: _Collector, slot_rows: dict[str, int
         )
 
 
-def _check_action_planning(event: Event, out: _Collector, slot_rows: dict[str, int]) -> None:
+def _check_action_planning(event: Event, out: ProblemLog, slot_rows: dict[str, int]) -> None:
     for slot in event.slots_of("action_planning"):
         present = event.present(slot)
         coaches = sum(1 for p in present if p.role == "facilitator" and p.city_id is None)
@@ -856,7 +818,7 @@ def _check_action_planning(event: Event, out: _Collector, slot_rows: dict[str, i
             )
 
 
-def _check_presenters(event: Event, out: _Collector) -> None:
+def _check_presenters(event: Event, out: ProblemLog) -> None:
     slots = event.slot_by_id
     people = event.participant_by_id
     pinned: dict[str, list[tuple[Any, int]]] = defaultdict(list)

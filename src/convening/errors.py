@@ -9,7 +9,7 @@ numbers it, the column and the offending value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -22,6 +22,7 @@ __all__ = [
     "InfeasibleError",
     "OverlappingSlotsWarning",
     "Problem",
+    "ProblemLog",
     "UnknownPreferenceWarning",
 ]
 
@@ -86,6 +87,61 @@ class Problem:
             self.column or "",
             self.message,
         )
+
+
+class ProblemLog:
+    """Problems gathered in one pass, so that each check reads as one plain statement.
+
+    Parameters
+    ----------
+    shown
+        How an offending value is written into a problem (default ``str``).
+    """
+
+    def __init__(self, shown: Callable[[object], str | None] | None = None) -> None:
+        self.problems: list[Problem] = []
+        self._shown = shown or _as_text
+
+    def error(
+        self,
+        message: str,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+    ) -> None:
+        """Record something that stops planning."""
+        self.problems.append(Problem(message, sheet, row, column, self._shown(value)))
+
+    def warning(
+        self,
+        message: str,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+    ) -> None:
+        """Record something odd that does not stop planning."""
+        self.problems.append(
+            Problem(message, sheet, row, column, self._shown(value), severity="warning")
+        )
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any problem stops planning."""
+        return any(p.is_error for p in self.problems)
+
+    def errors(self) -> list[Problem]:
+        """The problems that stop planning."""
+        return [p for p in self.problems if p.is_error]
+
+    def warnings(self) -> list[Problem]:
+        """The problems that do not."""
+        return [p for p in self.problems if not p.is_error]
+
+
+def _as_text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 class ConveningError(ValueError):

@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from convening.dates import short_day_label
 from convening.model import Event, Participant, Slot, SlotKind
 from convening.plan import RUN_METRICS, ActivityKind, Plan, Run, Table
 
@@ -68,9 +69,6 @@ ITINERARY_COLUMNS = (
 #: Columns of the ``metrics`` sheet, as the contract names them.
 METRICS_COLUMNS = ("metric", "value")
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
 
 def slot_label(slot: Slot) -> str:
     """A column header for a slot, e.g. ``"s03 Tue 20 Apr 10:30"``.
@@ -78,11 +76,7 @@ def slot_label(slot: Slot) -> str:
     Spelled out by hand rather than with ``strftime("%a")`` so that the
     header does not depend on the machine's locale.
     """
-    start = slot.start
-    return (
-        f"{slot.slot_id} {_DAYS[start.weekday()]} {start.day} "
-        f"{_MONTHS[start.month - 1]} {start:%H:%M}"
-    )
+    return f"{slot.slot_id} {short_day_label(slot.start)} {slot.start:%H:%M}"
 
 
 def plan_frames(plan: Plan) -> dict[str, pd.DataFrame]:

@@ -16,6 +16,7 @@ from html import escape
 from pathlib import Path
 
 from convening._files import write_bytes_atomic
+from convening.dates import day_label
 from convening.model import Event, Slot, SlotKind
 from convening.plan import ActivityKind, Plan, Run
 
@@ -23,22 +24,6 @@ __all__ = ["agenda_html", "write_agenda_html"]
 
 logger = logging.getLogger(__name__)
 
-# Fixed English names: strftime would follow the machine's locale.
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 1.5em;
@@ -137,10 +122,6 @@ def _where(event: Event) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _day_label(day: dt.date) -> str:
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
 def _hm(moment: dt.datetime) -> str:
     return moment.strftime("%H:%M")
 
@@ -178,7 +159,7 @@ def _day_grid(plan: Plan, day: dt.date, slots: list[Slot]) -> list[str]:
         width = 2
     rows = [
         '<section class="day">',
-        f"<h2>{_e(_day_label(day))}</h2>",
+        f"<h2>{_e(day_label(day))}</h2>",
         "<table>",
         f"<thead><tr>{''.join(head)}</tr></thead>",
         "<tbody>",
@@ -269,7 +250,7 @@ def _person_section(plan: Plan, pid: str, rows: list[tuple[Slot, str, str, str]]
     for slot, title, location, table in rows:
         out.append(
             "<tr>"
-            f'<td class="time">{_e(_day_label(slot.start.date()))}</td>'
+            f'<td class="time">{_e(day_label(slot.start.date()))}</td>'
             f'<td class="time">{_e(_span(slot))}</td>'
             f"<td>{_e(title)}</td>"
             f"<td>{_e(location)}</td>"

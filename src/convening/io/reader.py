@@ -33,7 +33,7 @@ import attrs
 
 from convening.builder import emit_warnings
 from convening.checks import check_event, is_valid_id
-from convening.errors import ConveningWarning, EventError, Problem
+from convening.errors import ConveningWarning, EventError, Problem, ProblemLog
 from convening.io.schema import (
     EVENT_KEYS,
     SHEETS,
@@ -123,7 +123,7 @@ def read_event(path: str | PathLike[str]) -> Event:
 
 
 def _read(source_path: Any, label: str) -> Event:
-    report = _Report()
+    report = _report()
     with warnings.catch_warnings():
         # openpyxl warns about workbook features it skips (data validation, styles), which
         # mean nothing to a planner.
@@ -149,43 +149,9 @@ def _read(source_path: Any, label: str) -> Event:
 # -- problems ---------------------------------------------------------------------------------
 
 
-class _Report:
-    """Problems found while reading, in the order found."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def error(
-        self,
-        message: str,
-        sheet: str | None = None,
-        row: int | None = None,
-        column: str | None = None,
-        value: object = None,
-    ) -> None:
-        self.problems.append(Problem(message, sheet, row, column, _shown(value)))
-
-    def warning(
-        self,
-        message: str,
-        sheet: str | None = None,
-        row: int | None = None,
-        column: str | None = None,
-        value: object = None,
-    ) -> None:
-        self.problems.append(
-            Problem(message, sheet, row, column, _shown(value), severity="warning")
-        )
-
-    @property
-    def has_errors(self) -> bool:
-        return any(p.is_error for p in self.problems)
-
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
+def _report() -> ProblemLog:
+    """Problems found while reading, in the order found, values shown as cells show them."""
+    return ProblemLog(_shown)
 
 
 def _fail(message: str) -> EventError:
@@ -224,7 +190,7 @@ class _Unreadable(Exception):
 class _Book(Protocol):
     def sheet_names(self) -> list[str]: ...
 
-    def rows(self, name: str, sheet: str, report: _Report) -> Iterator[Sequence[Any]]: ...
+    def rows(self, name: str, sheet: str, report: ProblemLog) -> Iterator[Sequence[Any]]: ...
 
 
 @contextmanager
@@ -286,7 +252,7 @@ class _Workbook:
     def sheet_names(self) -> list[str]:
         return list(self.workbook.sheetnames)
 
-    def rows(self, name: str, sheet: str, report: _Report) -> Iterator[Sequence[Any]]:
+    def rows(self, name: str, sheet: str, report: ProblemLog) -> Iterator[Sequence[Any]]:
         worksheet = self.workbook[name]
         if not hasattr(worksheet, "iter_rows"):
             raise _Unreadable(f"sheet {name!r} is a chart, not a table")
@@ -312,7 +278,7 @@ class _CsvFolder:
     def sheet_names(self) -> list[str]:
         return list(self.files)
 
-    def rows(self, name: str, sheet: str, report: _Report) -> Iterator[Sequence[Any]]:
+    def rows(self, name: str, sheet: str, report: ProblemLog) -> Iterator[Sequence[Any]]:
         entry = self.files[name]
         try:
             data = entry.read_bytes()
@@ -333,7 +299,7 @@ class _CsvFolder:
             raise _Unreadable(f"{entry.name} is not a well-formed CSV file ({exc})") from None
 
 
-def _decode(data: bytes, file_name: str, sheet: str, report: _Report) -> str:
+def _decode(data: bytes, file_name: str, sheet: str, report: ProblemLog) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
@@ -381,7 +347,7 @@ class _Table:
     lost: bool = False
 
 
-def _read_book(book: _Book, report: _Report) -> tuple[_EventSheet, dict[str, _Table]]:
+def _read_book(book: _Book, report: ProblemLog) -> tuple[_EventSheet, dict[str, _Table]]:
     names: dict[str, str] = {}
     for name in book.sheet_names():
         names.setdefault(normalise_name(name), name)
@@ -417,7 +383,7 @@ def _is_blank(values: Sequence[Any]) -> bool:
 
 
 def _header(
-    sheet: Sheet, rows: Iterator[tuple[int, Sequence[Any]]], report: _Report
+    sheet: Sheet, rows: Iterator[tuple[int, Sequence[Any]]], report: ProblemLog
 ) -> tuple[int, dict[str, int]] | None:
     """Find the header (the first row that is not blank) and the position of each column."""
     for excel_row, values in rows:
@@ -451,7 +417,7 @@ def _header(
     return None
 
 
-def _read_table(sheet: Sheet, rows: Iterable[Sequence[Any]], report: _Report) -> _Table:
+def _read_table(sheet: Sheet, rows: Iterable[Sequence[Any]], report: ProblemLog) -> _Table:
     table = _Table()
     numbered = enumerate(rows, start=1)
     found = _header(sheet, numbered, report)
@@ -497,7 +463,9 @@ def _read_table(sheet: Sheet, rows: Iterable[Sequence[Any]], report: _Report) ->
     return table
 
 
-def _read_event_sheet(sheet: Sheet, rows: Iterable[Sequence[Any]], report: _Report) -> _EventSheet:
+def _read_event_sheet(
+    sheet: Sheet, rows: Iterable[Sequence[Any]], report: ProblemLog
+) -> _EventSheet:
     result = _EventSheet()
     keys = {k.name: k for k in sheet.keys}
     numbered = enumerate(rows, start=1)
@@ -811,7 +779,9 @@ _EVENT_KEY_NAMES = tuple(k.name for k in EVENT_KEYS)
 _KEY_IN_MESSAGE = re.compile(r"the event's (\w+)")
 
 
-def _make_event(event_sheet: _EventSheet, tables: Mapping[str, _Table], report: _Report) -> Event:
+def _make_event(
+    event_sheet: _EventSheet, tables: Mapping[str, _Table], report: ProblemLog
+) -> Event:
     fields: dict[str, Any] = {
         "name": event_sheet.values.get("name", ""),
         "host_city": event_sheet.values.get("host_city", ""),

@@ -12,23 +12,6 @@ from matplotlib.figure import Figure, SubFigure
 from convening.model import Event
 from convening.plan import ActivityKind, Plan, Run
 
-# Fixed English names: strftime would follow the machine's locale.
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
 #: Colour of runs without a topic.
 NO_TOPIC_COLOUR = "#c7c7c7"
 NO_TOPIC_LABEL = "(no topic)"
@@ -176,16 +159,6 @@ def axes_width_inches(ax: Axes, share: float = 1.0) -> float:
     """The width of ``ax`` in inches, before any layout engine moves it."""
     fig = root_figure(ax)
     return float(fig.get_figwidth() * ax.get_position().width * share)
-
-
-def day_label(day: dt.date) -> str:
-    """``"Tuesday 20 April 2027"``."""
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def short_day_label(day: dt.date) -> str:
-    """``"Tue 20 Apr"``."""
-    return f"{_DAYS[day.weekday()][:3]} {day.day} {_MONTHS[day.month - 1][:3]}"
 
 
 def hours(moment: dt.datetime, day: dt.date) -> float:

@@ -9,6 +9,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from convening.dates import day_label
 from convening.errors import ConveningError
 from convening.model import SlotKind
 from convening.plan import Plan, Run
@@ -18,7 +19,6 @@ from convening.plotting._common import (
     axes_width_inches,
     chars_that_fit,
     darker,
-    day_label,
     event_days,
     hour_ticks,
     hours,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch, Rectangle
 
+from convening.dates import short_day_label
 from convening.errors import ConveningError
 from convening.plan import ActivityKind, ItineraryRow, Plan
 from convening.plotting._common import (
@@ -17,7 +18,6 @@ from convening.plotting._common import (
     hour_ticks,
     hours,
     new_axes,
-    short_day_label,
     shorten,
     text_colour,
 )
