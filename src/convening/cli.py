@@ -91,6 +91,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.set_defaults(run=_run_report)
 
+    replan = commands.add_parser(
+        "replan", help="re-plan a changed event, moving as few people as possible"
+    )
+    replan.add_argument("event", type=Path, help="the changed EVENT.xlsx or folder of CSV files")
+    replan.add_argument(
+        "--previous", type=Path, required=True, help="the folder of the plan sent out before"
+    )
+    replan.add_argument(
+        "--freeze",
+        nargs="+",
+        action="append",
+        default=[],
+        metavar="WHAT",
+        help="`sessions` (keep every session's slot and room) or "
+        "`all-before TIME` (keep slots starting before TIME, e.g. 2027-04-21T12:00)",
+    )
+    replan.add_argument(
+        "--max-moves", type=int, default=None, help="the most people the re-plan may move"
+    )
+    _plan_options(replan)
+    replan.set_defaults(run=_run_replan)
+
     demo = commands.add_parser("demo", help="plan a built-in example event")
     demo.add_argument("--example", choices=_EXAMPLES, default="new_orleans", help="which example")
     _plan_options(demo)
@@ -156,6 +178,84 @@ def _run_demo(args: argparse.Namespace, out: Console) -> int:
     event = load_example(args.example)
     out.print(f"Built-in example: [bold]{event.name}[/] ({event.host_city})")
     return _plan_and_write(event, args, out)
+
+
+def _run_replan(args: argparse.Namespace, out: Console) -> int:
+    import datetime as dt
+
+    from convening.export import write_outputs
+    from convening.export.changes import write_changes
+    from convening.io import read_event, read_plan
+    from convening.replan import ReplanOptions, replan
+    from convening.solve import SolveOptions
+
+    freeze = "none"
+    before: dt.datetime | None = None
+    for words in args.freeze:
+        if words == ["sessions"]:
+            freeze = "sessions"
+        elif len(words) == 2 and words[0] == "all-before":
+            try:
+                before = dt.datetime.fromisoformat(words[1])
+            except ValueError:
+                raise ConveningError(
+                    f"--freeze all-before needs a local time such as 2027-04-21T12:00, "
+                    f"not {words[1]!r}"
+                ) from None
+            if before.tzinfo is not None:
+                raise ConveningError("--freeze all-before takes a local time without a zone")
+        else:
+            raise ConveningError(
+                f"--freeze takes `sessions` or `all-before TIME`, not {' '.join(words)!r}"
+            )
+    previous = read_plan(args.previous)
+    event = read_event(args.event)
+    _print_warnings(out, event.warnings)
+    solve_options: dict[str, Any] = {"seed": args.seed}
+    if args.time_limit is not None:
+        solve_options["time_limit"] = args.time_limit
+    if args.workers is not None:
+        solve_options["workers"] = args.workers
+    options = ReplanOptions(
+        solve=SolveOptions(**solve_options),
+        freeze=freeze,
+        freeze_before=before,
+        max_moves=args.max_moves,
+    )
+    if Path(args.out).resolve() == Path(args.previous).resolve():
+        raise ConveningError("--out must be a new folder, not the --previous one")
+    started = time.monotonic()
+    with out.status("Re-planning…", spinner="dots") as status:
+
+        def progress(phase: str, elapsed: float, best: float | None) -> None:
+            status.update(f"Re-planning: {phase} ({elapsed:.1f} s)")
+
+        result = replan(event, previous, options, progress=progress)
+    out.print(f"Re-planned in {time.monotonic() - started:.1f} s.")
+    written = write_outputs(result.plan, args.out, force=args.force, previous=args.previous)
+    # After write_outputs, which refuses a folder holding files that are not a plan's.
+    written.append(write_changes(result.changes, Path(args.out) / "changes.xlsx", event))
+    changes = result.changes
+    forced = len(changes.forced)
+    out.print(
+        f"[bold]{changes.people_moved}[/] people moved ({forced} forced by the change), "
+        f"{len(changes.reseated)} re-seated at tables, "
+        f"[bold]{changes.sessions_moved}[/] session runs moved; "
+        f"{len(changes.added)} new, {len(changes.left)} left."
+    )
+    people = event.participant_by_id
+    notify = list(changes.notify)
+    out.print(f"{len(notify)} calendars changed; tell these people:")
+    shown = notify[:30]
+    for pid in shown:
+        person = people.get(pid)
+        email = f" <{person.email}>" if person is not None and person.email else ""
+        name = person.name if person is not None else "(left the event)"
+        out.print(f"  - {pid}: {name}{email}", markup=False)
+    if len(notify) > len(shown):
+        out.print(f"  … and {len(notify) - len(shown)} more (sheet `notify` of changes.xlsx)")
+    out.print(f"[green]Wrote {len(written)} files to {args.out}[/]")
+    return EXIT_OK
 
 
 def _plan_and_write(event: Event, args: argparse.Namespace, out: Console) -> int:

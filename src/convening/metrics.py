@@ -13,7 +13,11 @@ Keys of :func:`agenda_metrics`:
 ``preference_score_mean_pct``
     The mean over people (with a bound > 0) of their own percentage.
 ``worst_off_share_pct``
-    The lowest personal percentage.
+    The lowest personal percentage, of a *fair bound*: a person presenting in
+    some breakout slots cannot earn points there, so their fair bound is their
+    best ``k − presenting`` scores among the sessions they do not present
+    (``presenting`` = breakout slots where they present a run). Only the
+    worst-off share uses it; ``preference_score_pct`` keeps the benchmark bound.
 ``first_choices``
     People attending their rank-1 breakout session.
 ``ranked_attendance_pct``
@@ -55,7 +59,7 @@ from typing import Any
 from convening.model import Event, SlotKind
 from convening.plan import ActivityKind, Plan, Run, Table
 
-__all__ = ["agenda_metrics", "person_bound", "rank_points", "table_metrics"]
+__all__ = ["agenda_metrics", "fair_bound", "person_bound", "rank_points", "table_metrics"]
 
 
 def rank_points(rank: int | None) -> int:
@@ -76,6 +80,27 @@ def person_bound(event: Event, participant_id: str, kind: SlotKind) -> int:
     ranks = event.ranks_of(participant_id)
     values = sorted((rank_points(r) for i, r in ranks.items() if i in items), reverse=True)
     return sum(values[:k])
+
+
+def fair_bound(event: Event, participant_id: str, presenting: Iterable[str] = ()) -> int:
+    """A person's breakout bound without the slots where they present.
+
+    ``presenting``: the breakout slots where they present a run. The best
+    ``k − len(presenting)`` scores among breakout sessions they do not present,
+    ``k`` the breakout slots they are present for.
+    """
+    person = event.participant_by_id[participant_id]
+    slots = event.slots_of(SlotKind.BREAKOUT)
+    busy = set(presenting)
+    k = sum(1 for s in slots if person.is_present(s) and s.slot_id not in busy)
+    items = {
+        s.session_id
+        for s in event.sessions
+        if str(s.kind) == str(SlotKind.BREAKOUT) and participant_id not in s.presenters
+    }
+    ranks = event.ranks_of(participant_id)
+    values = sorted((rank_points(r) for i, r in ranks.items() if i in items), reverse=True)
+    return sum(values[: max(0, k)])
 
 
 def _pct(num: float, den: float) -> float:
@@ -110,6 +135,14 @@ def agenda_metrics(event: Event, plan: Plan | Iterable[Run]) -> dict[str, Any]:
                 firsts += rank == 1
         total_got = total_bound = 0
         shares = []
+        fair_shares = []
+        presenting: dict[str, set[str]] = {}
+        if activity is ActivityKind.BREAKOUT:
+            for run in runs:
+                if run.kind is activity:
+                    for pid in event.session_by_id[run.activity_id].presenters:
+                        if pid in run.attendees:
+                            presenting.setdefault(pid, set()).add(run.slot_id)
         for p in event.participants:
             bound = person_bound(event, p.participant_id, kind)
             mine = got.get(p.participant_id, 0)
@@ -117,6 +150,10 @@ def agenda_metrics(event: Event, plan: Plan | Iterable[Run]) -> dict[str, Any]:
             total_bound += bound
             if bound > 0:
                 shares.append(min(1.0, mine / bound))
+            if activity is ActivityKind.BREAKOUT:
+                fair = fair_bound(event, p.participant_id, presenting.get(p.participant_id, ()))
+                if fair > 0:
+                    fair_shares.append(min(1.0, mine / fair))
         name = "preference_score" if label == "preference" else "tour_score"
         out[f"{name}_pct"] = _pct(total_got, total_bound)
         out[f"{name}_points"] = total_got
@@ -127,7 +164,9 @@ def agenda_metrics(event: Event, plan: Plan | Iterable[Run]) -> dict[str, Any]:
             out["preference_score_mean_pct"] = (
                 round(100.0 * sum(shares) / len(shares), 2) if shares else 100.0
             )
-            out["worst_off_share_pct"] = round(100.0 * min(shares), 2) if shares else 100.0
+            out["worst_off_share_pct"] = (
+                round(100.0 * min(fair_shares), 2) if fair_shares else 100.0
+            )
             out["ranked_attendance_pct"] = _pct(ranked, attended)
     out["delegation_spread_pct"] = _delegation_spread(event, runs)
     out["topic_clashes"] = _topic_clashes(event, runs)

@@ -49,6 +49,9 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
     }
 )
 
+#: Share of the agenda's time limit where the wall clock stops a stage (a safety net).
+_DEADLINE_SHARE = 0.97
+
 _SPREAD = ("spread", "together", "indifferent")
 _METHODS = ("auto", "whole", "decomposed", "greedy")
 
@@ -131,8 +134,9 @@ class SolveOptions:
     warm_start
         Start CP-SAT from the greedy agenda.
     local_search_moves
-        Moves of the placement local search (:mod:`convening.solvers.improve`);
-        0 turns it off. A move count, not a time, so results are reproducible.
+        Moves of the placement annealing (:mod:`convening.solvers.improve`);
+        0 turns it off; ``None`` (default) calibrates the count to the time
+        limit. A move count, not a time, so results are reproducible.
     tables
         How networking and action-planning tables are seated
         (:class:`~convening.solvers.tables.TableOptions`); by default with
@@ -154,7 +158,7 @@ class SolveOptions:
     deterministic: bool = True
     deterministic_ratio: float = 0.25
     warm_start: bool = True
-    local_search_moves: int = 40000
+    local_search_moves: int | None = None
     tables: TableOptions | None = None
     table_share: float = attrs.field(default=0.2, validator=_check_share)
 
@@ -228,6 +232,9 @@ def solve(
             agenda_options = attrs.evolve(
                 options, time_limit=options.time_limit * (1 - options.table_share)
             )
+        # The wall clock is a safety net at the agenda's share of the limit; stages stop on
+        # deterministic time and move counts well before it on a normal machine.
+        clock.deadline = _DEADLINE_SHARE * agenda_options.time_limit
         result, optimal, info = solve_agenda(inst, agenda_options, clock)
     runs: list[Run] = build_runs(inst, result)  # type: ignore[assignment]
     status = SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE

@@ -1,18 +1,33 @@
-"""Improve a placement by local search on what people would actually get.
+"""Improve a placement by simulated annealing on what people would actually get.
 
-CP-SAT places runs on a proxy (pairwise clash weights), which misses how a
-person's whole set of wishes falls across slots. This local search scores a
-placement the way people experience it: each person takes their ranked
-sessions best first into free slots (a greedy capacity-free assignment);
-runs that more people pick than they seat lose the points of the overflow;
-same-topic sessions in one slot cost ``topic_penalty``.
+CP-SAT and the greedy draft place runs on proxies (expected demand, pairwise
+clash weights), which miss how a person's whole set of wishes falls across
+slots. This search scores a placement the way people experience it:
 
-Moves swap the (slot, room) cells of two runs, or move a run to an empty cell,
-keeping every run rule (pins, presenters, seats and step-free seats per slot).
-Only people who ranked a moved session are re-scored, so a move costs
-microseconds. Moves are drawn from a seeded generator and the search stops
-after a fixed number of moves (or the wall-clock cap, whichever comes first),
-so it is reproducible unless the cap is hit.
+``value``
+    For every person and every slot they are free for (present, not
+    presenting), the points of their best-ranked session running in that
+    slot; a session offered several times counts once (the person attends it
+    where it is worth most, and takes their next best in the other slots).
+    Ranks are distinct, so per person and slot the ranked sessions running
+    there form a bit mask of scores (bit ``v`` for a ``v``-point session) and
+    the best is its highest bit.
+``overflow``
+    Minus :data:`OVERFLOW_POINTS` for each person beyond a run's free seats
+    among those whose best session in that slot it is (they will be seated in
+    something worth less).
+``topic``
+    Minus ``topic_penalty`` for each extra same-topic session in one slot
+    (two on one topic in one slot = 1, as in :mod:`convening.metrics`).
+
+Moves put a run in another (slot, room) cell, swapping with the run there if
+any, keeping every run rule (pins, presenters in one place, one run of a
+session per slot, seats and step-free seats for everyone present). A move
+touches only the people who ranked or present a moved session, and is
+evaluated with a few vectorised NumPy operations on them, so a move costs tens
+of microseconds. Moves are drawn from a seeded generator and the search stops
+after a fixed number of moves, so it is reproducible; the wall-clock cap is a
+safety net only (hitting it is reported).
 """
 
 from __future__ import annotations
@@ -22,315 +37,382 @@ import math
 import random
 import time
 
-from convening.model import SlotKind
-from convening.solvers.instance import AgendaInstance, topic_pairs
+import numpy as np
 
-__all__ = ["improve_placement"]
+from convening.model import SlotKind
+from convening.solvers.instance import AgendaInstance
+
+__all__ = ["OVERFLOW_POINTS", "PlacementSearch", "improve_placement"]
 
 logger = logging.getLogger(__name__)
 
+#: Points lost per person picking a run beyond its free seats.
+OVERFLOW_POINTS = 4.0
+#: Simulated-annealing temperatures (points) at the first and last move.
+_T_START, _T_END = 2.0, 0.05
 
-class _Search:
+# Highest set bit of a 9-bit score mask (bit v = a v-point session): the best score there.
+_HIGH = np.zeros(1 << 9, dtype=np.int16)
+for _m in range(1, 1 << 9):
+    _HIGH[_m] = _m.bit_length() - 1
+
+
+class PlacementSearch:
+    """The annealing state: a placement and its incremental evaluation.
+
+    Parameters
+    ----------
+    inst
+        The instance.
+    placement
+        A placement keeping every run rule.
+    topic_penalty
+        Points lost per extra same-topic session in one slot.
+    overflow_points
+        Points lost per person beyond a run's free seats.
+    """
+
     def __init__(
         self,
         inst: AgendaInstance,
         placement: dict[str, list[tuple[str, str]]],
-        topic_penalty: float,
+        topic_penalty: float = 20.0,
+        overflow_points: float = OVERFLOW_POINTS,
     ) -> None:
         self.inst = inst
         self.topic_penalty = topic_penalty
-        self.sessions = {s.session_id: s for s in inst.sessions}
-        self.options = {
-            sid: {(k, r): c for k, r, c in info.options} for sid, info in inst.info.items()
-        }
-        self.cell: dict[tuple[str, int], tuple[str, str]] = {}
-        self.occupant: dict[tuple[str, str], tuple[str, int]] = {}
-        for sid, runs in placement.items():
-            for i, (k, r) in enumerate(runs):
-                self.cell[(sid, i)] = (k, r)
-                self.occupant[(k, r)] = (sid, i)
-        self.kind_slots = {
-            kind: [s.slot_id for s in inst.session_slots[kind]]
+        self.overflow_points = overflow_points
+        self.slots = [
+            s.slot_id
             for kind in (SlotKind.PLENARY, SlotKind.BREAKOUT)
-        }
-        self.need = {k: len(v) for k, v in inst.present.items()}
-        self.need_sf = {
-            k: sum(1 for p in v if p in inst.accessible) for k, v in inst.present.items()
-        }
-        self.seats_in: dict[str, int] = {}
-        self.sf_in: dict[str, int] = {}
-        for (sid, _i), (k, r) in self.cell.items():
-            c = self.options[sid][(k, r)]
-            self.seats_in[k] = self.seats_in.get(k, 0) + c
-            if inst.room_accessible(r):
-                self.sf_in[k] = self.sf_in.get(k, 0) + c
-        self.busy: dict[tuple[str, str], int] = {}
-        for (sid, _i), (k, _r) in self.cell.items():
-            for p in self.sessions[sid].presenters:
-                self.busy[(p, k)] = self.busy.get((p, k), 0) + 1
-        topics: dict[str, list[str]] = {}
-        for a, b in topic_pairs(inst):
-            topics.setdefault(a, []).append(b)
-            topics.setdefault(b, []).append(a)
-        self.topics = topics
-        # People's wishes: ranked sessions best first, with their present slots.
-        self.wishes: dict[str, list[tuple[int, str]]] = {}
-        self.fans: dict[str, list[str]] = {}
-        self.present_slots: dict[str, frozenset[str]] = {}
-        for person in inst.people:
-            pid = person.participant_id
-            mine = [
-                (pts, sid)
-                for sid, pts in inst.scores.get(pid, {}).items()
-                if sid in self.sessions and not inst.is_presenting(pid, sid)
-            ]
-            mine.sort(key=lambda x: (-x[0], x[1]))
-            self.wishes[pid] = mine
-            for _pts, sid in mine:
-                self.fans.setdefault(sid, []).append(pid)
-            busy_slots = {k for (pp, k) in self.busy if pp == pid}
-            self.present_slots[pid] = frozenset(
-                k for kind in self.kind_slots.values() for k in kind
-                if pid in inst.present_sets[k] and k not in busy_slots
-            )  # fmt: skip
-        self.runs_of: dict[str, list[str]] = {}
-        self.room_at: dict[tuple[str, str], str] = {}
-        self._rebuild_runs_of()
-        self.choice: dict[str, list[tuple[str, str, int]]] = {}
-        self.value: dict[str, int] = {}
-        self.load: dict[tuple[str, str], int] = {}
-        for pid in self.wishes:
-            self._score_person(pid)
-
-    def _rebuild_runs_of(self, sids: list[str] | None = None) -> None:
-        for sid in sids if sids is not None else list(self.sessions):
-            for k in self.runs_of.get(sid, ()):
-                self.room_at.pop((sid, k), None)
-            for i in range(self.sessions[sid].offered):
-                if (sid, i) in self.cell:
-                    k, r = self.cell[(sid, i)]
-                    self.room_at[(sid, k)] = r
-            self.runs_of[sid] = sorted(
-                self.cell[(sid, i)][0]
-                for i in range(self.sessions[sid].offered)
-                if (sid, i) in self.cell
-            )
-
-    def _score_person(self, pid: str) -> None:
-        free = set(self.present_slots[pid])
-        picks: list[tuple[str, str, int]] = []
-        total = 0
-        for pts, sid in self.wishes[pid]:
-            for k in self.runs_of.get(sid, ()):
-                if k in free:
-                    free.discard(k)
-                    picks.append((sid, k, pts))
-                    total += pts
-                    break
-        self.choice[pid] = picks
-        self.value[pid] = total
-        for sid, k, _pts in picks:
-            self.load[(sid, k)] = self.load.get((sid, k), 0) + 1
-
-    def _unscore_person(self, pid: str) -> None:
-        for sid, k, _pts in self.choice[pid]:
-            self.load[(sid, k)] -= 1
-
-    def _free(self, sid: str, k: str) -> int:
-        r = self.room_at.get((sid, k))
-        if r is None:
-            return 10**9
-        return self.options[sid][(k, r)] - len(self.sessions[sid].presenters)
-
-    def overflow(self, sid: str, k: str) -> float:
-        """Points lost where more people pick a run than it seats (about 4 points each)."""
-        return 4.0 * max(0, self.load.get((sid, k), 0) - self._free(sid, k))
-
-    def _cells_of(self, sid: str) -> list[tuple[tuple[str, int], tuple[str, str]]]:
-        return [
-            ((sid, i), self.cell[(sid, i)])
-            for i in range(self.sessions[sid].offered)
-            if (sid, i) in self.cell
+            for s in inst.session_slots[kind]
         ]
-
-    def topic_cost(self, sid: str) -> float:
-        slots = set(self.runs_of.get(sid, ()))
-        return self.topic_penalty * sum(
-            1 for o in self.topics.get(sid, ()) if slots & set(self.runs_of.get(o, ()))
+        self.kidx = {k: i for i, k in enumerate(self.slots)}
+        self.sessions = [s.session_id for s in inst.sessions]
+        self.sidx = {s: i for i, s in enumerate(self.sessions)}
+        self.people = [p.participant_id for p in inst.people]
+        pidx = {p: i for i, p in enumerate(self.people)}
+        n_p, n_k, n_s = len(self.people), len(self.slots), len(self.sessions)
+        by_id = inst.event.session_by_id
+        self.presenters = [
+            np.array([pidx[p] for p in by_id[s].presenters], dtype=np.int64) for s in self.sessions
+        ]
+        self.presenter_ids = [tuple(pidx[p] for p in by_id[s].presenters) for s in self.sessions]
+        self.n_presenters = [len(by_id[s].presenters) for s in self.sessions]
+        # Cells a session may use: (slot index, room) -> seats.
+        self.options: list[dict[tuple[int, str], int]] = []
+        self.option_list: list[list[tuple[int, str]]] = []
+        for s in self.sessions:
+            opts = {(self.kidx[k], r): c for k, r, c in inst.info[s].options}
+            self.options.append(opts)
+            self.option_list.append(sorted(opts))
+        self.step_free = {r.room_id: r.accessible for r in inst.event.rooms}
+        # -- people ------------------------------------------------------------------------------
+        self.present = np.zeros((n_p, n_k), dtype=bool)
+        for k, i in self.kidx.items():
+            for p in inst.present[k]:
+                self.present[pidx[p], i] = True
+        # Person, score -> session (n_s, a sentinel row of run_at, when none).
+        self.rank_session = np.full((n_p, 9), n_s, dtype=np.int64)
+        fans: list[list[int]] = [[] for _ in range(n_s)]
+        bits: list[list[int]] = [[] for _ in range(n_s)]
+        for p, pid in enumerate(self.people):
+            for sid, pts in inst.scores.get(pid, {}).items():
+                s = self.sidx.get(sid)
+                if s is None or inst.is_presenting(pid, sid) or not 0 < pts < 9:
+                    continue
+                self.rank_session[p, pts] = s
+                fans[s].append(p)
+                bits[s].append(pts)
+        self.fans = [np.array(f, dtype=np.int64) for f in fans]
+        self.fan_bits = [np.left_shift(1, np.array(b, dtype=np.int64)) for b in bits]
+        # People touched when a session moves: its fans and its presenters.
+        self.touched = [
+            np.unique(np.concatenate([self.fans[s], self.presenters[s]])) for s in range(n_s)
+        ]
+        # -- runs ----------------------------------------------------------------------------------
+        self.run_session: list[int] = []
+        self.cell: list[tuple[int, str]] = []
+        for sid in self.sessions:
+            for k, r in sorted(placement.get(sid, [])):
+                self.run_session.append(self.sidx[sid])
+                self.cell.append((self.kidx[k], r))
+        n_r = len(self.cell)
+        self.occupant = {c: j for j, c in enumerate(self.cell)}
+        self.run_at = np.full((n_s + 1, n_k), -1, dtype=np.int64)
+        self.cap = np.zeros(n_r, dtype=np.int64)
+        self.slot_seats = np.zeros(n_k, dtype=np.int64)
+        self.slot_sf = np.zeros(n_k, dtype=np.int64)
+        self.busy = np.zeros((n_p, n_k), dtype=np.int64)  # runs presented per person and slot
+        self.mask = np.zeros((n_p, n_k), dtype=np.int64)
+        for j, (k, r) in enumerate(self.cell):
+            s = self.run_session[j]
+            self.run_at[s, k] = j
+            seats = self.options[s][(k, r)]
+            self.cap[j] = seats - self.n_presenters[s]
+            self.slot_seats[k] += seats
+            if self.step_free[r]:
+                self.slot_sf[k] += seats
+            self.busy[self.presenters[s], k] += 1
+            self.mask[self.fans[s], k] |= self.fan_bits[s]
+        self.avail = self.present & (self.busy == 0)
+        self.need = np.array([len(inst.present[k]) for k in self.slots], dtype=np.int64)
+        self.need_sf = np.array(
+            [sum(1 for p in inst.present[k] if p in inst.accessible) for k in self.slots],
+            dtype=np.int64,
         )
+        self.movable = [j for j in range(n_r) if len(self.option_list[self.run_session[j]]) > 1]
+        # -- sessions offered more than once: attended once ------------------------------------
+        multi = [s for s in range(n_s) if len(placement.get(self.sessions[s], [])) > 1]
+        self.max_runs = max((len(placement[self.sessions[s]]) for s in multi), default=0)
+        pair_person: list[int] = []
+        pair_session: list[int] = []
+        pair_score: list[int] = []
+        pairs_of: list[list[int]] = [[] for _ in range(n_s)]
+        for s in multi:
+            for p, b in zip(self.fans[s].tolist(), self.fan_bits[s].tolist(), strict=True):
+                pair_person.append(p)
+                pair_session.append(s)
+                pair_score.append(b.bit_length() - 1)
+        self.pair_person = np.array(pair_person, dtype=np.int64)
+        self.pair_session = np.array(pair_session, dtype=np.int64)
+        self.pair_score = np.array(pair_score, dtype=np.int64)
+        # Pairs to re-evaluate when a session moves: those of its touched people.
+        by_person: dict[int, list[int]] = {}
+        for i, p in enumerate(pair_person):
+            by_person.setdefault(p, []).append(i)
+        for s in range(n_s):
+            pairs_of[s] = sorted(i for p in self.touched[s].tolist() for i in by_person.get(p, []))
+        self.pairs_of = [np.array(v, dtype=np.int64) for v in pairs_of]
+        self.session_slots = np.full((n_s, max(1, self.max_runs)), -1, dtype=np.int64)
+        for s in multi:
+            ks = sorted(
+                k for k, _r in (self.cell[j] for j in range(n_r) if self.run_session[j] == s)
+            )
+            self.session_slots[s, : len(ks)] = ks
+        # -- topics --------------------------------------------------------------------------------
+        topics: dict[str, int] = {}
+        self.topic = []
+        for sid in self.sessions:
+            t = by_id[sid].topic
+            self.topic.append(topics.setdefault(t.strip().lower(), len(topics)) if t else -1)
+        self.topic_count = np.zeros((n_k, max(1, len(topics))), dtype=np.int64)
+        for j, (k, _r) in enumerate(self.cell):
+            t = self.topic[self.run_session[j]]
+            if t >= 0:
+                self.topic_count[k, t] += 1
+        # -- evaluation --------------------------------------------------------------------------
+        self.load = np.zeros(n_r, dtype=np.int64)
+        _pts, runs = self._look(np.arange(n_p, dtype=np.int64), np.arange(n_k, dtype=np.int64))
+        np.add.at(self.load, runs, 1)
+        self.correction = self._corrections(np.arange(len(self.pair_person), dtype=np.int64))
+        self.value = self.total()
 
-    def local_value(self, sids: list[str], people: list[str], runs: set[tuple[str, str]]) -> float:
-        return (
-            sum(self.value[p] for p in people)
-            - sum(self.overflow(s, k) for s, k in runs)
-            - sum(self.topic_cost(s) for s in sids)
-        )
+    # -- evaluation pieces ----------------------------------------------------------------------
 
-    def try_move(self, run: tuple[str, int], target: tuple[str, str]) -> float | None:
-        """Apply the move if it keeps the rules; return the value change (None: not allowed)."""
-        sid_a = run[0]
-        src = self.cell[run]
-        if target == src or target not in self.options[sid_a]:
-            return None
-        other = self.occupant.get(target)
-        if other is not None and src not in self.options[other[0]]:
-            return None
-        k1, r1 = src
-        k2, r2 = target
-        sa = self.sessions[sid_a]
-        if k2 != k1 and k2 in self.runs_of[sid_a]:
-            return None
-        if other is not None:
-            sb = self.sessions[other[0]]
-            if other[0] == sid_a:
-                return None
-            if k2 != k1 and k1 in self.runs_of[other[0]]:
-                return None
-        else:
-            sb = None
-        if k1 != k2:
-            for p in sa.presenters:
-                if (
-                    self.busy.get((p, k2), 0) - (1 if sb is not None and p in sb.presenters else 0)
-                    > 0
-                ):
-                    return None
-            if sb is not None:
-                for p in sb.presenters:
-                    if self.busy.get((p, k1), 0) - (1 if p in sa.presenters else 0) > 0:
-                        return None
-        # Seats per slot.
-        ca_old, ca_new = self.options[sid_a][src], self.options[sid_a][target]
-        cb_old = self.options[sb.session_id][target] if sb is not None else 0
-        cb_new = self.options[sb.session_id][src] if sb is not None else 0
-        delta_seats = {k1: -ca_old + cb_new, k2: ca_new - cb_old}
-        if k1 == k2:
-            delta_seats = {k1: -ca_old + cb_new + ca_new - cb_old}
-        acc = self.inst.room_accessible
-        delta_sf: dict[str, int] = {}
-        delta_sf[k1] = (
-            delta_sf.get(k1, 0) - (ca_old if acc(r1) else 0) + (cb_new if acc(r1) else 0)
-        )
-        delta_sf[k2] = (
-            delta_sf.get(k2, 0) + (ca_new if acc(r2) else 0) - (cb_old if acc(r2) else 0)
-        )
-        for k, d in delta_seats.items():
-            if d < 0 and self.seats_in.get(k, 0) + d < self.need.get(k, 0):
-                return None
-        for k, d in delta_sf.items():
-            if d < 0 and self.sf_in.get(k, 0) + d < self.need_sf.get(k, 0):
-                return None
-        sids = [sid_a] + ([sb.session_id] if sb is not None else [])
-        touched = set(sids)
-        for s in sids:
-            touched.update(self.topics.get(s, ()))
-        topic_sids = sorted(touched)
-        people = sorted({p for s in sids for p in self.fans.get(s, ())})
-        runs_before = {(s, k) for p in people for s, k, _ in self.choice[p]}
-        for s in sids:
-            runs_before |= {(s, k1), (s, k2)}
-        value_before = sum(self.value[p] for p in people)
-        over_before = sum(self.overflow(s, k) for s, k in runs_before)
-        topic_before = sum(self.topic_cost(s) for s in topic_sids)
-        old_choice = {p: self.choice[p] for p in people}
-        old_value = {p: self.value[p] for p in people}
-        self._apply(run, other, src, target, delta_seats, delta_sf)
-        for p in people:
-            self._unscore_person(p)
-        picked: dict[tuple[str, str], int] = {}
-        for p in people:
-            self._score_person(p)
-            for s, k, _ in self.choice[p]:
-                picked[(s, k)] = picked.get((s, k), 0) + 1
-        new_runs = set(picked) - runs_before
-        for s, k in new_runs:
-            # Untouched by the move except for the newly arrived pickers.
-            free = self._free(s, k)
-            over_before += 4.0 * max(0, self.load.get((s, k), 0) - picked[(s, k)] - free)
-        value_after = sum(self.value[p] for p in people)
-        over_after = sum(self.overflow(s, k) for s, k in runs_before | new_runs)
-        topic_after = sum(self.topic_cost(s) for s in topic_sids)
-        self._undo = (
-            run,
-            other,
-            src,
-            target,
-            delta_seats,
-            delta_sf,
-            people,
-            old_choice,
-            old_value,
-        )
-        return (
-            (value_after - value_before)
-            - (over_after - over_before)
-            - (topic_after - topic_before)
-        )
+    def _look(self, people: np.ndarray, ks: np.ndarray) -> tuple[float, np.ndarray]:
+        """Points of ``people`` in slots ``ks`` and the run each would pick there (-1: none)."""
+        rows = people[:, None]
+        free = self.avail[rows, ks]
+        best = np.where(free, _HIGH[self.mask[rows, ks]], 0)
+        runs = self.run_at[self.rank_session[rows, best], ks]
+        return float(best.sum()), runs[runs >= 0]
 
-    def _apply(self, run, other, src, target, delta_seats, delta_sf) -> None:  # type: ignore[no-untyped-def]
-        self.cell[run] = target
-        self.occupant[target] = run
-        if other is not None:
-            self.cell[other] = src
-            self.occupant[src] = other
-        else:
-            del self.occupant[src]
-        for k, d in delta_seats.items():
-            self.seats_in[k] = self.seats_in.get(k, 0) + d
-        for k, d in delta_sf.items():
-            self.sf_in[k] = self.sf_in.get(k, 0) + d
-        k1, k2 = src[0], target[0]
-        if k1 != k2:
-            for p in self.sessions[run[0]].presenters:
-                self.busy[(p, k1)] -= 1
-                self.busy[(p, k2)] = self.busy.get((p, k2), 0) + 1
-            if other is not None:
-                for p in self.sessions[other[0]].presenters:
-                    self.busy[(p, k2)] -= 1
-                    self.busy[(p, k1)] = self.busy.get((p, k1), 0) + 1
-        self._rebuild_runs_of([run[0]] + ([other[0]] if other is not None else []))
+    def _corrections(self, pairs: np.ndarray) -> np.ndarray:
+        """Points counted twice for a session offered several times, per (person, session) pair."""
+        if len(pairs) == 0:
+            return np.zeros(0, dtype=np.int64)
+        p = self.pair_person[pairs]
+        v = self.pair_score[pairs]
+        ks = self.session_slots[self.pair_session[pairs]]  # (n, max_runs), -1 padded
+        valid = ks >= 0
+        kk = np.maximum(ks, 0)
+        masks = self.mask[p[:, None], kk]
+        best = valid & self.avail[p[:, None], kk] & (_HIGH[masks] == v[:, None])
+        gaps = np.where(best, v[:, None] - _HIGH[masks & ~(1 << v)[:, None]], 0)
+        return gaps.sum(axis=1) - gaps.max(axis=1)
 
-    def undo(self) -> None:
-        run, other, src, target, delta_seats, delta_sf, people, old_choice, old_value = self._undo
-        for p in people:
-            self._unscore_person(p)
-        neg = {k: -d for k, d in delta_seats.items()}
-        neg_sf = {k: -d for k, d in delta_sf.items()}
-        if other is not None:
-            self._apply(run, other, target, src, neg, neg_sf)
-        else:
-            self.cell[run] = src
-            self.occupant[src] = run
-            del self.occupant[target]
-            for k, d in neg.items():
-                self.seats_in[k] = self.seats_in.get(k, 0) + d
-            for k, d in neg_sf.items():
-                self.sf_in[k] = self.sf_in.get(k, 0) + d
-            k1, k2 = src[0], target[0]
-            if k1 != k2:
-                for p in self.sessions[run[0]].presenters:
-                    self.busy[(p, k2)] -= 1
-                    self.busy[(p, k1)] = self.busy.get((p, k1), 0) + 1
-            self._rebuild_runs_of([run[0]])
-        for p in people:
-            self.choice[p] = old_choice[p]
-            self.value[p] = old_value[p]
-            for sid, k, _pts in old_choice[p]:
-                self.load[(sid, k)] = self.load.get((sid, k), 0) + 1
+    def _overflow(self, runs: np.ndarray) -> float:
+        return self.overflow_points * float(np.maximum(0, self.load[runs] - self.cap[runs]).sum())
 
-    def placement(self) -> dict[str, list[tuple[str, str]]]:
-        out: dict[str, list[tuple[str, str]]] = {sid: [] for sid in self.sessions}
-        for (sid, _i), cell in self.cell.items():
-            out[sid].append(cell)
-        return {sid: sorted(v) for sid, v in sorted(out.items())}
+    def _topic_extra(self, k: int, t: int) -> int:
+        return max(0, int(self.topic_count[k, t]) - 1)
 
     def total(self) -> float:
-        runs = {(sid, k) for (sid, _i), (k, _r) in self.cell.items()}
-        return (
-            sum(self.value.values())
-            - sum(self.overflow(s, k) for s, k in runs)
-            - sum(self.topic_cost(s) for s in self.sessions) / 2
+        """The search's objective, recomputed from scratch."""
+        value, _runs = self._look(
+            np.arange(len(self.people), dtype=np.int64), np.arange(len(self.slots), dtype=np.int64)
         )
+        value -= float(self.correction.sum())
+        value -= self._overflow(np.arange(len(self.cell), dtype=np.int64))
+        value -= self.topic_penalty * float(np.maximum(0, self.topic_count - 1).sum())
+        return value
+
+    # -- moves ----------------------------------------------------------------------------------
+
+    def allowed(self, j: int, target: tuple[int, str]) -> bool:
+        """Whether moving run ``j`` to ``target`` (swapping with its occupant) keeps the rules."""
+        s = self.run_session[j]
+        src = self.cell[j]
+        if target == src or target not in self.options[s]:
+            return False
+        other = self.occupant.get(target)
+        t = self.run_session[other] if other is not None else -1
+        if other is not None and (t == s or src not in self.options[t]):
+            return False
+        k1, k2 = src[0], target[0]
+        if k1 != k2:
+            if self.run_at[s, k2] >= 0 or (t >= 0 and self.run_at[t, k1] >= 0):
+                return False
+            # Presenters cannot be in two places (unless they present both swapped runs).
+            pa = self.presenter_ids[s]
+            pb = self.presenter_ids[t] if t >= 0 else ()
+            busy = self.busy
+            if any(busy[p, k2] - (p in pb) > 0 for p in pa):
+                return False
+            if any(busy[p, k1] - (p in pa) > 0 for p in pb):
+                return False
+        ca_old, ca_new = self.options[s][src], self.options[s][target]
+        cb_old = self.options[t][target] if t >= 0 else 0
+        cb_new = self.options[t][src] if t >= 0 else 0
+        sf1, sf2 = self.step_free[src[1]], self.step_free[target[1]]
+        d1 = cb_new - ca_old
+        d2 = ca_new - cb_old
+        d1_sf = (cb_new - ca_old) if sf1 else 0
+        d2_sf = (ca_new - cb_old) if sf2 else 0
+        if k1 == k2:
+            d1 = d2 = d1 + d2
+            d1_sf = d2_sf = d1_sf + d2_sf
+        if self.slot_seats[k1] + d1 < self.need[k1] or self.slot_seats[k2] + d2 < self.need[k2]:
+            return False
+        return not (
+            self.slot_sf[k1] + d1_sf < self.need_sf[k1]
+            or self.slot_sf[k2] + d2_sf < self.need_sf[k2]
+        )
+
+    def _place(self, j: int, new: tuple[int, str]) -> None:
+        """Move run ``j`` to cell ``new`` (bookkeeping of masks, presenters, seats, topics)."""
+        s = self.run_session[j]
+        old = self.cell[j]
+        seats_old, seats_new = self.options[s][old], self.options[s][new]
+        self.slot_seats[old[0]] -= seats_old
+        self.slot_seats[new[0]] += seats_new
+        if self.step_free[old[1]]:
+            self.slot_sf[old[0]] -= seats_old
+        if self.step_free[new[1]]:
+            self.slot_sf[new[0]] += seats_new
+        self.cap[j] = seats_new - self.n_presenters[s]
+        self.cell[j] = new
+        if old[0] != new[0]:
+            self.run_at[s, old[0]] = -1
+            self.run_at[s, new[0]] = j
+            pres = self.presenters[s]
+            if len(pres):
+                self.busy[pres, old[0]] -= 1
+                self.busy[pres, new[0]] += 1
+                for k in (old[0], new[0]):
+                    self.avail[pres, k] = self.present[pres, k] & (self.busy[pres, k] == 0)
+            self.mask[self.fans[s], old[0]] ^= self.fan_bits[s]
+            self.mask[self.fans[s], new[0]] |= self.fan_bits[s]
+            t = self.topic[s]
+            if t >= 0:
+                self.topic_count[old[0], t] -= 1
+                self.topic_count[new[0], t] += 1
+            row = self.session_slots[s]
+            if self.max_runs and row[0] >= 0:
+                ks = sorted([new[0] if x == old[0] else x for x in row.tolist() if x >= 0])
+                row[: len(ks)] = ks
+
+    def move(self, j: int, target: tuple[int, str]) -> float:
+        """Move run ``j`` to ``target`` (swapping with its occupant); return the value change.
+
+        The caller checks :meth:`allowed` first.
+        """
+        src = self.cell[j]
+        other = self.occupant.get(target)
+        k1, k2 = src[0], target[0]
+        moved = [j] if other is None else [j, other]
+        if k1 == k2:
+            runs = np.array(moved, dtype=np.int64)
+            before = self._overflow(runs)
+            self._place(j, target)
+            if other is not None:
+                self._place(other, src)
+            self._occupy(j, other, src, target)
+            delta = before - self._overflow(runs)
+            self.value += delta
+            return delta
+        sessions = [self.run_session[x] for x in moved]
+        people = (
+            self.touched[sessions[0]]
+            if len(sessions) == 1
+            else np.union1d(self.touched[sessions[0]], self.touched[sessions[1]])
+        )
+        pairs = (
+            self.pairs_of[sessions[0]]
+            if len(sessions) == 1
+            else np.union1d(self.pairs_of[sessions[0]], self.pairs_of[sessions[1]])
+        )
+        topics = {(k, self.topic[s]) for s in sessions for k in (k1, k2) if self.topic[s] >= 0}
+        topic_before = sum(self._topic_extra(k, t) for k, t in topics)
+        ks = np.array([k1, k2], dtype=np.int64)
+        points_before, old_runs = self._look(people, ks)
+        corr_before = self.correction[pairs]
+        self._place(j, target)
+        if other is not None:
+            self._place(other, src)
+        self._occupy(j, other, src, target)
+        points_after, new_runs = self._look(people, ks)
+        runs = np.unique(np.concatenate([old_runs, new_runs, np.array(moved, dtype=np.int64)]))
+        # Loads before the move: undo the change on the touched runs only.
+        loads_before = self.load[runs].copy()
+        np.add.at(self.load, old_runs, -1)
+        np.add.at(self.load, new_runs, 1)
+        over_after = self._overflow(runs)
+        loads_after = self.load[runs]
+        self.load[runs] = loads_before
+        # Capacity before the move: moved runs had the other cell's seats.
+        caps_after = self.cap[runs].copy()
+        self._restore_caps(moved, src, target)
+        over_before = self._overflow(runs)
+        self.cap[runs] = caps_after
+        self.load[runs] = loads_after
+        corr_after = self._corrections(pairs)
+        self.correction[pairs] = corr_after
+        topic_after = sum(self._topic_extra(k, t) for k, t in topics)
+        delta = (
+            (points_after - points_before)
+            - float(corr_after.sum() - corr_before.sum())
+            - (over_after - over_before)
+            - self.topic_penalty * (topic_after - topic_before)
+        )
+        self.value += delta
+        return delta
+
+    def _restore_caps(
+        self, moved: list[int], src: tuple[int, str], target: tuple[int, str]
+    ) -> None:
+        s = self.run_session[moved[0]]
+        self.cap[moved[0]] = self.options[s][src] - self.n_presenters[s]
+        if len(moved) > 1:
+            t = self.run_session[moved[1]]
+            self.cap[moved[1]] = self.options[t][target] - self.n_presenters[t]
+
+    def _occupy(
+        self, j: int, other: int | None, src: tuple[int, str], target: tuple[int, str]
+    ) -> None:
+        self.occupant[target] = j
+        if other is None:
+            del self.occupant[src]
+        else:
+            self.occupant[src] = other
+
+    def placement(self) -> dict[str, list[tuple[str, str]]]:
+        """The current placement: session_id -> sorted [(slot_id, room_id)]."""
+        out: dict[str, list[tuple[str, str]]] = {sid: [] for sid in self.sessions}
+        for j, (k, r) in enumerate(self.cell):
+            out[self.sessions[self.run_session[j]]].append((self.slots[k], r))
+        return {sid: sorted(v) for sid, v in sorted(out.items())}
 
 
 def improve_placement(
@@ -342,55 +424,52 @@ def improve_placement(
     time_cap: float = 60.0,
     topic_penalty: float = 20.0,
 ) -> tuple[dict[str, list[tuple[str, str]]], bool]:
-    """Improve ``placement`` by up to ``moves`` local-search moves (fewer once it stalls).
+    """Improve ``placement`` by ``moves`` simulated-annealing moves.
 
-    Returns the improved placement and whether the search ran to its move
+    Returns the best placement seen and whether the search ran to its move
     count (``False``: the wall-clock cap stopped it, so it may not be reproducible).
     """
-    search = _Search(inst, placement, topic_penalty)
-    rng = random.Random(seed)
-    runs = sorted(search.cell)
+    if moves <= 0:
+        return placement, True
+    search = PlacementSearch(inst, placement, topic_penalty)
+    runs = search.movable
     if not runs:
         return placement, True
+    rng = random.Random(seed)
     start = time.perf_counter()
-    before = search.total()
+    before = value = search.value
+    best_value, best_cells = value, list(search.cell)
     accepted = 0
     completed = True
-    # Simulated annealing: the temperature falls geometrically from t0 to t1 points.
-    t0, t1 = 0.5, 0.01
-    value = before
-    best_value, best = before, search.placement()
-    # Stop once no move has improved for a while: a count, so it is reproducible.
-    stall = max(2000, 30 * len(runs))
-    last_gain = 0
+    ratio = _T_END / _T_START
     for i in range(moves):
-        if i - last_gain > stall:
-            break
-        if i % 256 == 0 and time.perf_counter() - start > time_cap:
+        if i % 512 == 0 and time.perf_counter() - start > time_cap:
             completed = False
             break
-        temperature = t0 * (t1 / t0) ** (i / moves)
-        run = runs[rng.randrange(len(runs))]
-        options = list(search.options[run[0]])
+        j = runs[rng.randrange(len(runs))]
+        options = search.option_list[search.run_session[j]]
         target = options[rng.randrange(len(options))]
-        delta = search.try_move(run, target)
-        if delta is None:
+        if not search.allowed(j, target):
             continue
+        src = search.cell[j]
+        delta = search.move(j, target)
+        temperature = _T_START * ratio ** (i / moves)
         if delta >= 0 or rng.random() < math.exp(delta / temperature):
             accepted += 1
             value += delta
             if value > best_value + 1e-9:
-                last_gain = i
-                best_value, best = value, search.placement()
+                best_value, best_cells = value, list(search.cell)
         else:
-            search.undo()
-    final = best
-    after = search.total()
+            # The reverse move: run j back to src (its swap partner, if any, returns too).
+            search.move(j, src)
+    search.cell = best_cells
+    best = search.placement()
     logger.info(
-        "local search: %d moves accepted in %.2fs, proxy %.0f -> %.0f",
+        "placement search: %d of %d moves accepted in %.2fs, value %.0f -> %.0f",
         accepted,
+        moves,
         time.perf_counter() - start,
         before,
-        after,
+        best_value,
     )
-    return final, completed
+    return best, completed

@@ -156,6 +156,31 @@ class AgendaInstance:
         values = sorted((mine.get(i, 0) for i in items), reverse=True)
         return sum(values[:k])
 
+    def fair_bound(self, pid: str, kind: SlotKind) -> int:
+        """:meth:`bound` without the slots where ``pid`` presents (they earn nothing there).
+
+        A presenter presents each run of their sessions in its own slot, so
+        the slots lost are the runs of the sessions they present; their own
+        sessions do not count among their wishes either.
+        """
+        slots = len(self.slots_present(pid, kind))
+        mine = [
+            s
+            for s in self.presents.get(pid, ())
+            if str(self.event.session_by_id[s].kind) == str(kind)
+        ]
+        k = slots - sum(self.event.session_by_id[s].offered for s in mine)
+        scores = self.scores.get(pid, {})
+        values = sorted(
+            (
+                scores.get(s.session_id, 0)
+                for s in self.sessions_of(kind)
+                if s.session_id not in mine
+            ),
+            reverse=True,
+        )
+        return sum(values[: max(0, k)])
+
     def is_presenting(self, pid: str, session_id: str) -> bool:
         """Whether ``pid`` presents ``session_id``."""
         return session_id in self.presents.get(pid, ())

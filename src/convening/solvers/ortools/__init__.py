@@ -37,15 +37,20 @@ from convening.solvers.ortools.whole import WholeModel, whole_size
 if TYPE_CHECKING:
     from convening.solve import SolveOptions
 
-__all__ = ["Clock", "solve_agenda"]
+__all__ = ["Clock", "search_moves", "solve_agenda"]
 
 logger = logging.getLogger(__name__)
 
 #: Share of the time limit for tours (small, exact) and, when decomposed, for placement.
 _TOUR_SHARE = 0.1
 _PLACEMENT_SHARE = 0.25
-#: Wall-clock cap on the placement local search, as a share of the session budget.
-_SEARCH_SHARE = 0.3
+#: Share of the session budget for the placement annealing (decomposed).
+_SEARCH_SHARE = 0.55
+#: Share of the session budget for the assignment (decomposed); the rest is slack.
+_ASSIGNMENT_SHARE = 0.3
+#: Calibrated cost of one annealing move on 2 cores: fixed plus per person re-scored.
+_MOVE_SECONDS = 60e-6
+_MOVE_SECONDS_PER_PERSON = 1.5e-6
 
 
 def _gap(outcome: Outcome) -> float | None:
@@ -102,7 +107,9 @@ def solve_agenda(
             tour_slot, rides = quick
         tours_optimal = outcome.status == "optimal"
 
-    remaining = max(0.5, limit - clock.elapsed())
+    # Budgets follow from the time limit alone (never from the time left), so that the
+    # deterministic limits, and so the plan, do not depend on the machine's speed.
+    remaining = limit * (1 - _TOUR_SHARE) if inst.tour_slots and inst.tours else limit
     size = whole_size(inst)
     method = options.method
     if method == "auto":
@@ -156,48 +163,34 @@ def _decomposed(
     greedy: AgendaResult | None,
     info: dict[str, Any],
 ) -> tuple[AgendaResult, bool]:
-    start = clock.elapsed()
-    placement_model = PlacementModel(inst, options)
+    placement: dict[str, list[tuple[str, str]]] | None = None
     if greedy is not None:
-        placement_model.hint(greedy.placement)
-    outcome, placement = placement_model.solve(budget * _PLACEMENT_SHARE, clock)
-    info["placement_status"] = outcome.status
-    info["deterministic"] = info.get("deterministic", True) and outcome.deterministic
-    if not outcome.found:
-        if greedy is not None:
-            logger.warning("placement found nothing (%s); using greedy placement", outcome.status)
-            placement = greedy.placement
-        elif outcome.status == "infeasible":
-            raise InfeasibleError(
-                "No placement of session runs into slots and rooms keeps every rule.",
-                [
-                    "Each slot needs enough seats (and step-free seats) for everyone present; "
-                    "each session runs `offered` times, at most once per slot, "
-                    "where its presenters are present.",
-                    "Add rooms or slots, lower `offered`, or remove pins.",
-                ],
-            )
-        else:
-            raise InfeasibleError("No placement was found in time; raise the time limit.")
-    if options.local_search_moves > 0:
-        cap = max(0.5, budget * _SEARCH_SHARE)
+        # The annealing below beats CP-SAT's demand proxy from the greedy draft, and
+        # CP-SAT placement finds nothing at scale; it is kept for when greedy is stuck.
+        placement = greedy.placement
+        info["placement_status"] = "greedy"
+    else:
+        placement = _placement_cpsat(inst, options, clock, budget * _PLACEMENT_SHARE, info)
+    moves = search_moves(inst, options, budget * _SEARCH_SHARE)
+    if moves > 0:
+        cap = clock.wall_cap(budget * _SEARCH_SHARE, slack=1.5)
         placement, completed = improve_placement(
-            inst, placement, moves=options.local_search_moves, seed=options.seed, time_cap=cap,
+            inst, placement, moves=moves, seed=options.seed, time_cap=cap,
             topic_penalty=options.weight("topic"),
         )  # fmt: skip
+        info["local_search_moves"] = moves
         info["local_search_completed"] = completed
-        info["deterministic"] = info["deterministic"] and completed
+        info["deterministic"] = info.get("deterministic", True) and completed
         clock.report("local search", 0.0)
     hint = assign_greedy(inst, placement, options.seed)
     model = AssignmentModel(inst, placement, options)
     if hint is not None:
         model.hint(hint)
-    # Interleaved CP-SAT batches overrun their limit a little; keep a margin for seating.
-    left = max(0.5, 0.9 * budget - (clock.elapsed() - start))
-    outcome, attends, fallback = model.solve(left, clock)
+    outcome, attends, fallback = model.solve(budget * _ASSIGNMENT_SHARE, clock)
+    del model
     info["assignment_status"] = outcome.status
     info["solver_gap"] = _gap(outcome)
-    info["deterministic"] = info["deterministic"] and outcome.deterministic
+    info["deterministic"] = info.get("deterministic", True) and outcome.deterministic
     if outcome.found:
         try:
             attends = fill_fallback(inst, placement, attends, fallback)
@@ -217,3 +210,45 @@ def _decomposed(
             ],
         )
     raise InfeasibleError("No assignment was found in time; raise the time limit.")
+
+
+def search_moves(inst: AgendaInstance, options: SolveOptions, seconds: float) -> int:
+    """Moves of the placement annealing: ``options.local_search_moves``, or calibrated.
+
+    The calibrated count is what a 2-core machine does in ``seconds`` (a move
+    costs more the more people rank the moved sessions), so it is a count,
+    not a time, and the result is reproducible; the wall clock is only a cap.
+    """
+    if options.local_search_moves is not None:
+        return max(0, options.local_search_moves)
+    fans = sum(len(ranked) for ranked in inst.scores.values())
+    runs = max(1, sum(s.offered for s in inst.sessions))
+    touched = 2 * fans / runs  # people re-scored by a swap of two runs
+    per_move = _MOVE_SECONDS + touched * _MOVE_SECONDS_PER_PERSON
+    return int(seconds / per_move)
+
+
+def _placement_cpsat(
+    inst: AgendaInstance,
+    options: SolveOptions,
+    clock: Clock,
+    budget: float,
+    info: dict[str, Any],
+) -> dict[str, list[tuple[str, str]]]:
+    placement_model = PlacementModel(inst, options)
+    outcome, placement = placement_model.solve(budget, clock)
+    info["placement_status"] = outcome.status
+    info["deterministic"] = info.get("deterministic", True) and outcome.deterministic
+    if outcome.found:
+        return placement
+    if outcome.status == "infeasible":
+        raise InfeasibleError(
+            "No placement of session runs into slots and rooms keeps every rule.",
+            [
+                "Each slot needs enough seats (and step-free seats) for everyone present; "
+                "each session runs `offered` times, at most once per slot, "
+                "where its presenters are present.",
+                "Add rooms or slots, lower `offered`, or remove pins.",
+            ],
+        )
+    raise InfeasibleError("No placement was found in time; raise the time limit.")

@@ -37,15 +37,29 @@ Progress = Callable[[str, float, float | None], None]
 
 
 class Clock:
-    """Elapsed time since the solve started, and the progress callback."""
+    """Elapsed time since the solve started, the progress callback and the hard deadline.
 
-    def __init__(self, progress: Progress | None = None) -> None:
+    ``deadline`` (seconds since the start, optional) is the wall-clock safety
+    net: when set, a stage's deterministic budget may overrun its nominal
+    share of the time (slow or busy machine) but never the deadline, so the
+    result stays reproducible unless the deadline itself stops a stage.
+    """
+
+    def __init__(self, progress: Progress | None = None, deadline: float | None = None) -> None:
         self.start = time.perf_counter()
         self.progress = progress
+        self.deadline = deadline
 
     def elapsed(self) -> float:
         """Seconds since the solve started."""
         return time.perf_counter() - self.start
+
+    def wall_cap(self, budget: float, slack: float = 3.0) -> float:
+        """Wall-clock cap for a stage of nominal ``budget`` seconds (a safety net only)."""
+        if self.deadline is None:
+            return budget
+        left = self.deadline - self.elapsed()
+        return max(min(budget, left), min(budget * slack, left), 0.05)
 
     def report(self, phase: str, score: float | None) -> None:
         """Tell the caller how far we are."""
@@ -83,13 +97,17 @@ class Outcome:
 
 
 def _params(
-    solver: cp_model.CpSolver, options: SolveOptions, budget: float, workers: int | None = None
+    solver: cp_model.CpSolver,
+    options: SolveOptions,
+    budget: float,
+    workers: int | None = None,
+    wall_cap: float | None = None,
 ) -> None:
     p = solver.parameters
     w = options.workers if workers is None else workers
     p.num_workers = max(1, w)
     p.random_seed = options.seed
-    p.max_time_in_seconds = max(0.05, budget)
+    p.max_time_in_seconds = max(0.05, budget if wall_cap is None else wall_cap)
     if options.deterministic:
         if p.num_workers > 1:
             p.interleave_search = True
@@ -185,7 +203,9 @@ def _run(
     t0: float,
 ) -> Outcome:
     solver = cp_model.CpSolver()
-    _params(solver, options, budget)
+    _params(
+        solver, options, budget, wall_cap=clock.wall_cap(budget) if options.deterministic else None
+    )
     started = time.perf_counter()
     status = solver.solve(model, _Callback(clock, phase, score))
     wall = time.perf_counter() - started

@@ -127,7 +127,10 @@ class WholeModel(PlacementModel):
                 by_person.setdefault(p, []).append((pts, v))
         for person in inst.people:
             pid = person.participant_id
-            bound = inst.bound(pid, SlotKind.BREAKOUT) + inst.bound(pid, SlotKind.PLENARY)
+            # Slots where a person presents cannot earn points: the fair bound leaves them out.
+            bound = inst.fair_bound(pid, SlotKind.BREAKOUT) + inst.fair_bound(
+                pid, SlotKind.PLENARY
+            )
             if bound > 0:
                 m.add(1000 * sum(c * v for c, v in by_person.get(pid, [])) >= bound * worst)
         topic = []
