@@ -176,10 +176,16 @@ class InfeasibleError(ConveningError):
         A summary for the planner.
     reasons
         The conflicting rules, in the planner's words, when they are known.
+    proven
+        ``True`` when the solver proved that no plan exists; ``False`` when it
+        only found none in the time it had.
     """
 
-    def __init__(self, message: str, reasons: Sequence[str] = ()) -> None:
+    def __init__(
+        self, message: str, reasons: Sequence[str] = (), *, proven: bool = False
+    ) -> None:
         self.reasons = list(reasons)
+        self.proven = proven
         text = message
         if self.reasons:
             text += "\n" + "\n".join(f"  - {r}" for r in self.reasons)

@@ -157,7 +157,7 @@ def build_problem(
         reasons.extend(_group_reasons(slot, rnd, groups, ids, delegation, people))
         rounds.append(rnd)
     if reasons:
-        raise InfeasibleError("The networking rules cannot all hold.", reasons)
+        raise InfeasibleError("The networking rules cannot all hold.", reasons, proven=True)
 
     met: dict[tuple[int, int], int] = defaultdict(int)
     for run in sorted(runs, key=lambda r: (r.slot_id, r.activity_id, r.room_id or "")):
