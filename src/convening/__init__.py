@@ -11,6 +11,14 @@ The flat namespace re-exports what a planner's script needs::
 import logging
 
 from convening.builder import EventBuilder
+from convening.changes import (
+    ChangeReason,
+    ChangeReport,
+    PersonChange,
+    SessionChange,
+    changes_frames,
+    diff_plans,
+)
 from convening.errors import (
     ConveningError,
     ConveningWarning,
@@ -21,6 +29,7 @@ from convening.errors import (
     Problem,
     UnknownPreferenceWarning,
 )
+from convening.explain import Explanation, explain_infeasibility
 from convening.export import write_outputs
 from convening.io import load_example, read_event, read_plan, write_event, write_template
 from convening.model import (
@@ -41,6 +50,7 @@ from convening.model import (
     Tour,
 )
 from convening.plan import ActivityKind, ItineraryRow, Plan, Run, SolveStatus, Table
+from convening.replan import Replan, ReplanOptions, replan
 from convening.solve import SolveOptions, solve
 from convening.validate import PlanError, Violation, check_plan, validate
 
@@ -50,6 +60,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ActivityKind",
+    "ChangeReason",
+    "ChangeReport",
     "City",
     "ConveningError",
     "ConveningWarning",
@@ -58,21 +70,26 @@ __all__ = [
     "Event",
     "EventBuilder",
     "EventError",
+    "Explanation",
     "InfeasibleError",
     "ItineraryRow",
     "NetworkingRule",
     "NetworkingSetting",
     "OverlappingSlotsWarning",
     "Participant",
+    "PersonChange",
     "Plan",
     "PlanError",
     "Preference",
     "Problem",
+    "Replan",
+    "ReplanOptions",
     "Role",
     "Room",
     "RuleKind",
     "Run",
     "Session",
+    "SessionChange",
     "SessionKind",
     "Slot",
     "SlotKind",
@@ -82,10 +99,14 @@ __all__ = [
     "Tour",
     "UnknownPreferenceWarning",
     "Violation",
+    "changes_frames",
     "check_plan",
+    "diff_plans",
+    "explain_infeasibility",
     "load_example",
     "read_event",
     "read_plan",
+    "replan",
     "solve",
     "validate",
     "write_event",

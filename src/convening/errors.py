@@ -181,9 +181,7 @@ class InfeasibleError(ConveningError):
         only found none in the time it had.
     """
 
-    def __init__(
-        self, message: str, reasons: Sequence[str] = (), *, proven: bool = False
-    ) -> None:
+    def __init__(self, message: str, reasons: Sequence[str] = (), *, proven: bool = False) -> None:
         self.reasons = list(reasons)
         self.proven = proven
         text = message

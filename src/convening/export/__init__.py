@@ -14,6 +14,7 @@ from convening.export.calendars import (
     room_calendar,
     write_calendars,
 )
+from convening.export.changes import write_changes
 from convening.export.csv import write_plan_csv
 from convening.export.html import agenda_html, write_agenda_html
 from convening.export.outputs import OutputFolderError, write_outputs
@@ -31,6 +32,7 @@ __all__ = [
     "room_calendar",
     "write_agenda_html",
     "write_calendars",
+    "write_changes",
     "write_outputs",
     "write_plan_csv",
     "write_plan_workbook",

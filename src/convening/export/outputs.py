@@ -19,6 +19,7 @@ OUTPUT_NAMES = (
     "report.html",
     "calendars",
     "csv",
+    "changes.xlsx",
 )
 
 

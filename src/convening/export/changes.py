@@ -1,0 +1,77 @@
+"""``changes.xlsx``: what a re-plan changed, for the planner who tells people.
+
+Three sheets, from :func:`convening.changes.changes_frames`: ``people`` (one
+row per person and slot changed: where they were, where they are now, and
+why), ``sessions`` (runs moved, added or removed) and ``notify`` (whom to
+email: the people whose calendar changed). Written like ``plan.xlsx``: text
+is always text, never a formula; the file is written atomically; its
+creation date comes from the event, so the same report gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import xlsxwriter
+
+from convening._files import atomic_path
+from convening.changes import ChangeReport, changes_frames
+from convening.export.workbook import _NO_DATE, _Styles, _write_sheet
+from convening.model import Event
+
+__all__ = ["write_changes"]
+
+logger = logging.getLogger(__name__)
+
+
+def write_changes(
+    report: ChangeReport, path: str | os.PathLike[str], event: Event | None = None
+) -> Path:
+    """Write the change report to the workbook ``path`` (usually ``DIR/changes.xlsx``).
+
+    Parameters
+    ----------
+    report
+        What the re-plan changed (:attr:`convening.replan.Replan.changes`).
+    path
+        Where to write; an existing file is replaced only once the new one is complete.
+    event
+        The new event: its name and first slot date the workbook, and the
+        ``notify`` sheet gets e-mail addresses and cities from it.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    path = Path(path)
+    frames = changes_frames(report, event)
+    created = _NO_DATE
+    title = "changes"
+    if event is not None:
+        created = min((s.start for s in event.slots), default=_NO_DATE)
+        title = f"{event.name}: changes"
+    with atomic_path(path) as tmp:
+        workbook = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "in_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        workbook.set_properties({"title": title, "author": "convening", "created": created})
+        styles = _Styles(workbook)
+        zone_note = (
+            f"Local time at {event.host_city}, time zone {event.timezone}."
+            if event is not None
+            else "Local time at the event."
+        )
+        for name, frame in frames.items():
+            _write_sheet(workbook.add_worksheet(name), frame, styles, zone_note)
+        workbook.close()
+    logger.info("wrote %s", path)
+    return path

@@ -1,0 +1,437 @@
+"""Re-plan an event after a change, moving as few people as possible.
+
+Events change after the agenda goes out: a mayor cancels, a delegation swaps
+a member, a room floods, a bus is smaller than booked, late registrations
+arrive. :func:`replan` takes the changed event and the plan sent out before
+and returns a new plan that keeps every hard rule and, in this order:
+
+1. moves the fewest people (a person is *moved* when any of their sessions,
+   tours or rooms changed);
+2. moves the fewest session runs (slot or room);
+3. gives the best preference score to the people who do move.
+
+Networking and action-planning tables keep everyone who can keep their
+table; people re-seated only because others left or arrived are counted
+apart (:attr:`~convening.changes.ChangeReport.reseated`) and weigh less.
+
+>>> result = replan(event_v2, read_plan("plan-v1"))        # doctest: +SKIP
+>>> result.changes.summary()                                # doctest: +SKIP
+'3 people moved, 4 re-seated, 1 session runs moved, 0 new, 1 left; 8 calendars changed'
+
+Items are matched by id: the changed event may add or remove participants,
+rooms, slots, sessions and tours, and change capacities, times and pins.
+Write the new plan with ``write_outputs(plan, out, previous=OLD_FOLDER)`` so
+that calendars update in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from convening.changes import ChangeReport, diff_plans
+from convening.errors import ConveningError, InfeasibleError
+from convening.model import Event, Participant, RuleKind, Slot, SlotKind
+from convening.plan import ActivityKind, Plan, Run, SolveStatus, Table
+from convening.solve import SolveOptions
+
+__all__ = ["FREEZE", "Replan", "ReplanOptions", "replan"]
+
+logger = logging.getLogger(__name__)
+
+#: What ``ReplanOptions.freeze`` accepts.
+FREEZE = ("none", "sessions")
+
+#: Share of the time limit kept for seating tables.
+_TABLE_SHARE = 0.15
+
+Progress = Callable[[str, float, float | None], None]
+
+
+def _check_freeze(_inst: Any, _attr: Any, value: str) -> None:
+    if value not in FREEZE:
+        raise ConveningError(f"freeze must be one of {', '.join(FREEZE)}, not {value!r}")
+
+
+def _check_max_moves(_inst: Any, _attr: Any, value: int | None) -> None:
+    if value is not None and value < 0:
+        raise ConveningError(f"max_moves must be 0 or more, not {value!r}")
+
+
+@attrs.frozen
+class ReplanOptions:
+    """How to re-plan.
+
+    Parameters
+    ----------
+    solve
+        Time limit, seed and workers (:class:`~convening.solve.SolveOptions`);
+        the other solve options do not apply to a re-plan.
+    freeze
+        ``"none"`` (default): sessions and tours may move where the change
+        requires it; ``"sessions"``: every session run and tour that still
+        exists keeps its slot and room (an error if the change makes that
+        impossible).
+    freeze_before
+        Slots starting before this local time are already past: their runs,
+        attendance and tables stay as they were (for the people still in the
+        event), and nothing new is scheduled there.
+    max_moves
+        The most people the re-plan may move; when more must move,
+        :class:`~convening.errors.InfeasibleError` says how many and why.
+    """
+
+    solve: SolveOptions = attrs.field(factory=SolveOptions)
+    freeze: str = attrs.field(default="none", validator=_check_freeze)
+    freeze_before: dt.datetime | None = None
+    max_moves: int | None = attrs.field(default=None, validator=_check_max_moves)
+
+
+@attrs.frozen(eq=False)
+class Replan:
+    """A re-plan: the new plan and what changed since the previous one.
+
+    Parameters
+    ----------
+    plan
+        The new plan, of the changed event.
+    changes
+        Who moved where and why, which sessions moved, whom to notify.
+    """
+
+    plan: Plan
+    changes: ChangeReport
+
+
+def replan(
+    event_v2: Event,
+    previous: Plan,
+    options: ReplanOptions | None = None,
+    *,
+    progress: Progress | None = None,
+) -> Replan:
+    """Re-plan ``event_v2`` starting from ``previous``, moving as few people as possible.
+
+    Parameters
+    ----------
+    event_v2
+        The changed event (checked).
+    previous
+        The plan sent out before, of the event as it was (e.g. from
+        :func:`convening.io.read_plan`).
+    options
+        See :class:`ReplanOptions` (default: 60 s, seed 0, nothing frozen, no cap).
+    progress
+        Called as ``progress(phase, elapsed_seconds, best)`` as the solver advances.
+
+    Returns
+    -------
+    Replan
+        The new plan (``metrics`` add ``people_moved``, ``people_reseated``,
+        ``sessions_moved``, ``calendars_changed`` and ``forced_moves``) and
+        the :class:`~convening.changes.ChangeReport`.
+
+    Raises
+    ------
+    InfeasibleError
+        When no plan of the changed event keeps every rule (with the frozen
+        parts kept), or when more than ``max_moves`` people must move.
+    """
+    from convening.metrics import agenda_metrics, table_metrics
+    from convening.solvers.instance import AgendaInstance, build_runs
+    from convening.solvers.ortools import Clock
+    from convening.solvers.ortools.replan import PreviousAgenda, forced_movers, replan_agenda
+
+    options = options or ReplanOptions()
+    solve_options = options.solve
+    clock = Clock(progress)
+    frozen = _frozen_slots(event_v2, previous.event, options.freeze_before)
+    inst = AgendaInstance(event_v2)
+    prev = PreviousAgenda.from_runs(previous.runs)
+    forced = forced_movers(inst, prev)
+    if options.max_moves is not None and len(forced) > options.max_moves:
+        raise _too_many(len(forced), options.max_moves, forced, proven=True)
+    has_tables = any(
+        s.kind in (SlotKind.NETWORKING, SlotKind.ACTION_PLANNING) for s in event_v2.slots
+    )
+    budget = solve_options.time_limit * (1 - _TABLE_SHARE if has_tables else 1.0)
+    result, info = replan_agenda(
+        inst,
+        prev,
+        solve_options,
+        clock,
+        freeze_sessions=options.freeze == "sessions",
+        frozen_slots=frozen,
+        budget=budget,
+    )
+    runs: list[Run] = build_runs(inst, result)  # type: ignore[assignment]
+    clock.report("tables", None)
+    tables = reseat_tables(event_v2, runs, previous, solve_options)
+    draft = Plan(event_v2, runs, tables, SolveStatus.FEASIBLE, {})
+    changes = diff_plans(previous, draft, forced=forced)
+    if options.max_moves is not None and changes.people_moved > options.max_moves:
+        raise _too_many(changes.people_moved, options.max_moves, forced, proven=False)
+    metrics = agenda_metrics(event_v2, runs)
+    metrics.update(table_metrics(event_v2, tables))
+    metrics.update(
+        {
+            "people_moved": changes.people_moved,
+            "people_reseated": len(changes.reseated),
+            "sessions_moved": changes.sessions_moved,
+            "calendars_changed": len(changes.notify),
+            "forced_moves": len(forced),
+            "solve_seconds": round(clock.elapsed(), 3),
+            "method": "replan",
+            "deterministic": info.get("deterministic", True),
+            "status": str(SolveStatus.FEASIBLE),
+        }
+    )
+    plan = Plan(event_v2, runs, tables, SolveStatus.FEASIBLE, metrics)
+    clock.report("done", float(changes.people_moved))
+    logger.info("re-plan: %s", changes.summary())
+    return Replan(plan, changes)
+
+
+def _too_many(
+    moves: int, cap: int, forced: Mapping[str, Sequence[str]], *, proven: bool
+) -> InfeasibleError:
+    if proven:
+        head = (
+            f"At least {moves} people must move, more than the cap of {cap}: the change "
+            "leaves them no place where they were."
+        )
+    else:
+        head = (
+            f"The best re-plan found moves {moves} people, more than the cap of {cap} "
+            f"({len(forced)} of them are forced to move by the change itself)."
+        )
+    reasons = [f"{pid}: {'; '.join(why)}" for pid, why in list(forced.items())[:20]]
+    if len(forced) > 20:
+        reasons.append(f"… and {len(forced) - 20} more")
+    reasons.append("Raise --max-moves, or undo part of the change.")
+    return InfeasibleError(head, reasons, proven=proven)
+
+
+def _frozen_slots(event: Event, old: Event, before: dt.datetime | None) -> list[str]:
+    """Slots of both events that start before ``before`` (already past)."""
+    if before is None:
+        return []
+    return sorted(
+        s.slot_id for s in event.slots if s.start < before and s.slot_id in old.slot_by_id
+    )
+
+
+# -- tables -------------------------------------------------------------------------------------
+
+
+def reseat_tables(
+    event: Event, runs: Sequence[Run], previous: Plan, options: SolveOptions
+) -> list[Table]:
+    """Networking and action-planning tables that keep everyone who can keep their table.
+
+    Networking slots seen before are re-seated by a min-cost flow that keeps
+    the most people at their table while balancing sizes and keeping
+    delegations apart; where a networking rule would break, or the slot is
+    new, the networking search seats the slot with everyone else pinned.
+    Action-planning tables keep each delegation's table number and coach
+    where they can.
+    """
+    networking = _reseat_networking(event, runs, previous, options)
+    action = _reseat_action_planning(event, previous)
+    order = {s.slot_id: i for i, s in enumerate(sorted(event.slots, key=_slot_key))}
+    return sorted([*networking, *action], key=lambda t: (order[t.slot_id], t.number))
+
+
+def _slot_key(slot: Slot) -> tuple[Any, ...]:
+    return (slot.start, slot.end, slot.slot_id)
+
+
+def _groups(people: Sequence[Participant]) -> dict[str, str]:
+    return {
+        p.participant_id: p.city_id if p.city_id is not None else f"\x00{p.participant_id}"
+        for p in people
+    }
+
+
+def _met(previous: Plan, runs: Sequence[Run]) -> Counter[tuple[str, str]]:
+    """Pairs who met at a previous networking table or in a small run (sorted pairs)."""
+    from convening.solvers.tables.networking import SMALL_RUN
+
+    met: Counter[tuple[str, str]] = Counter()
+    groups = [t.members for t in previous.tables if t.kind is ActivityKind.NETWORKING]
+    groups += [
+        r.attendees for r in runs if r.kind is ActivityKind.TOUR or len(r.attendees) <= SMALL_RUN
+    ]
+    for members in groups:
+        ordered = sorted(members)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                met[(a, b)] += 1
+    return met
+
+
+def _rules_hold(event: Event, slot_id: str, seat: Mapping[str, int]) -> bool:
+    hosts: Counter[int] = Counter()
+    for rule in event.networking_rules:
+        if rule.slot_id is not None and rule.slot_id != slot_id:
+            continue
+        a = seat.get(rule.participant_id)
+        if a is None:
+            continue
+        if rule.rule is RuleKind.HOST:
+            hosts[a] += 1
+            continue
+        b = seat.get(rule.other_id or "")
+        if b is None:
+            continue
+        if rule.rule is RuleKind.TOGETHER and a != b:
+            return False
+        if rule.rule is RuleKind.APART and a == b:
+            return False
+    return all(n <= 1 for n in hosts.values())
+
+
+def _reseat_networking(
+    event: Event, runs: Sequence[Run], previous: Plan, options: SolveOptions
+) -> list[Table]:
+    from convening.solvers.ortools.replan import reseat_networking_slot
+    from convening.solvers.tables import TableOptions
+    from convening.solvers.tables.networking import person_topics, seat_networking
+    from convening.validate import fewest_networking_tables
+
+    slots = event.slots_of(SlotKind.NETWORKING)
+    if not slots:
+        return []
+    met = _met(previous, runs)
+    seated: dict[str, dict[str, int]] = {}
+    unsettled: list[str] = []
+    for slot in slots:
+        k = slot.slot_id
+        old = [t for t in previous.tables if t.slot_id == k and t.kind is ActivityKind.NETWORKING]
+        present = event.present(slot)
+        if not old:
+            unsettled.append(k)
+            continue
+        before = {pid: t.number for t in old for pid in t.members}
+        members = {t.number: t.members for t in old}
+        n_tables = fewest_networking_tables(present, event.table_size(k))
+        ids = [p.participant_id for p in present]
+        seat = reseat_networking_slot(ids, _groups(present), before, n_tables, met, members)
+        if seat is None or not _rules_hold(event, k, seat):
+            unsettled.append(k)
+            continue
+        seated[k] = seat
+    if unsettled:
+        pins = {(pid, k): t for k, seat in seated.items() for pid, t in seat.items()}
+        table_options = TableOptions(
+            seed=options.seed,
+            time_limit=max(1.0, options.time_limit * _TABLE_SHARE),
+            pins=pins,
+        )
+        logger.info("re-seating networking slots %s with the networking search", unsettled)
+        tables = seat_networking(event, runs, table_options)
+        return [t for t in tables if t.slot_id in set(unsettled) or t.slot_id in seated]
+    people = event.participant_by_id
+    out = []
+    for slot in slots:
+        seat = seated[slot.slot_id]
+        by_table: dict[int, list[str]] = {}
+        for pid, t in seat.items():
+            by_table.setdefault(t, []).append(pid)
+        for number in sorted(by_table):
+            seated_here = by_table[number]
+            counts = Counter(tp for pid in seated_here for tp in person_topics(event, people[pid]))
+            topic = min(counts, key=lambda x: (-counts[x], x)) if counts else None
+            out.append(Table(slot.slot_id, number, ActivityKind.NETWORKING, seated_here, topic))
+    return out
+
+
+def _reseat_action_planning(event: Event, previous: Plan) -> list[Table]:
+    from convening.solvers.tables.action_planning import is_coach
+
+    tables: list[Table] = []
+    for slot in event.slots_of(SlotKind.ACTION_PLANNING):
+        k = slot.slot_id
+        present = event.present(slot)
+        here = {p.participant_id for p in present}
+        cities = [d for d in event.delegations if any(m.participant_id in here for m in d.members)]
+        coaches = [p for p in present if is_coach(p)]
+        if len(coaches) > len(cities):
+            raise InfeasibleError(
+                f"Action planning in slot {k}: {len(coaches)} facilitators present "
+                f"but only {len(cities)} delegations to coach.",
+                [
+                    "each facilitator coaches exactly one delegation, one coach per table: "
+                    "facilitators present are " + ", ".join(p.participant_id for p in coaches)
+                ],
+                proven=True,
+            )
+        old = [
+            t for t in previous.tables if t.slot_id == k and t.kind is ActivityKind.ACTION_PLANNING
+        ]
+        old_number = {t.city_id: t.number for t in old if t.city_id is not None}
+        old_coach = {t.city_id: t.coach for t in old if t.city_id is not None and t.coach}
+        old_support = next((t.number for t in old if t.city_id is None), None)
+        coach_ids = [c.participant_id for c in coaches]
+        match: dict[str, str] = {}
+        for d in cities:
+            kept = old_coach.get(d.city_id)
+            if kept is not None and kept in coach_ids and kept not in match.values():
+                match[d.city_id] = kept
+        free = [c for c in coaches if c.participant_id not in match.values()]
+        for coach in free:
+            open_cities = [d for d in cities if d.city_id not in match]
+
+            def fit(
+                d: Any, coach: Participant = coach, cities: list[Any] = cities
+            ) -> tuple[int, int]:
+                topics = set(d.city.topics) | {t for m in d.members for t in m.topics}
+                return (-len(set(coach.topics) & topics), cities.index(d))
+
+            best = min(open_cities, key=fit)
+            match[best.city_id] = coach.participant_id
+        delegates = {m.participant_id for d in cities for m in d.members}
+        support = [
+            p.participant_id
+            for p in present
+            if p.participant_id not in delegates and not is_coach(p)
+        ]
+        wanted: list[tuple[str | None, int | None]] = [
+            (d.city_id, old_number.get(d.city_id)) for d in cities
+        ]
+        if support:
+            wanted.append((None, old_support))
+        count = len(wanted)
+        numbers: dict[str | None, int] = {}
+        taken: set[int] = set()
+        for key, number in wanted:
+            if number is not None and 1 <= number <= count and number not in taken:
+                numbers[key] = number
+                taken.add(number)
+        spare = iter(n for n in range(1, count + 1) if n not in taken)
+        for key, _number in wanted:
+            if key not in numbers:
+                numbers[key] = next(spare)
+        for d in cities:
+            members = [m.participant_id for m in d.members if m.participant_id in here]
+            coach_id = match.get(d.city_id)
+            if coach_id is not None:
+                members.append(coach_id)
+            tables.append(
+                Table(
+                    k,
+                    numbers[d.city_id],
+                    ActivityKind.ACTION_PLANNING,
+                    members,
+                    city_id=d.city_id,
+                    coach=coach_id,
+                )
+            )
+        if support:
+            tables.append(Table(k, numbers[None], ActivityKind.ACTION_PLANNING, support))
+    return tables

@@ -1,0 +1,932 @@
+"""Re-planning models: keep the previous agenda where the changed event allows it.
+
+After an event changes (a participant cancels, a room is lost, a bus is
+smaller, people register late) the planner needs a new plan that moves as
+few people as possible. The agenda is re-planned in two CP-SAT stages, each
+started from the previous plan as a hint:
+
+1. **Placement** (:class:`ReplanPlacement`): sessions into (slot, room) and
+   tours into tour slots, under every hard rule of the placement model. A
+   previous run kept where it was is rewarded by the people it keeps in place
+   (its previous attendees who are still there, up to its seats now), then by
+   one for the run itself; runs that must move (room gone, pin changed,
+   presenter away) go wherever the fewest people are disturbed. Frozen runs
+   (``freeze sessions``, or slots already past) are fixed.
+2. **Assignment** (:class:`ReplanAssignment`): people into the placed runs.
+   Each person present in a slot may stay in their previous run, go to a run
+   they ranked, or fall back to "some other run", seated exactly afterwards
+   by min-cost flow. The objective is lexicographic: first the fewest people
+   moved (a person is moved when any of their sessions, tours or rooms
+   changed), then the fewest person-slots changed, then preference points.
+
+Tables are re-seated by :func:`reseat_networking_slot` (a min-cost flow that
+keeps everyone who can keep their table and balances table sizes) and the
+action-planning helper in :mod:`convening.replan`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+from ortools.graph.python import min_cost_flow
+from ortools.sat.python import cp_model
+
+from convening.errors import InfeasibleError
+from convening.model import SlotKind
+from convening.solvers.instance import AgendaInstance, AgendaResult, demand, presenting_in
+from convening.solvers.ortools.common import Clock, Outcome, optimize
+from convening.solvers.ortools.flow import SeatingError, fill_fallback, seat_slot
+
+if TYPE_CHECKING:
+    from convening.plan import Run
+    from convening.solve import SolveOptions
+
+__all__ = [
+    "PreviousAgenda",
+    "ReplanAssignment",
+    "ReplanPlacement",
+    "forced_movers",
+    "replan_agenda",
+    "reseat_networking_slot",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Share of the agenda budget for placement (the rest goes to the assignment).
+_PLACEMENT_SHARE = 0.35
+#: Share of each stage's budget for its first (moves) level.
+_FIRST_LEVEL_SHARE = 0.6
+
+#: (item_id, room_id or None): what a person does in a slot.
+Activity = tuple[str, str | None]
+
+
+@attrs.frozen
+class PreviousAgenda:
+    """The previous plan's agenda, by ids (which may no longer exist in the event).
+
+    Parameters
+    ----------
+    cells
+        ``session_id -> [(slot_id, room_id), ...]`` where each session ran.
+    tour_slot
+        ``tour_id -> slot_id``.
+    activity
+        ``(participant_id, slot_id) -> (item_id, room_id)`` for every run attendee.
+    attendees
+        ``(item_id, slot_id) -> participant ids`` of every run.
+    """
+
+    cells: Mapping[str, tuple[tuple[str, str], ...]]
+    tour_slot: Mapping[str, str]
+    activity: Mapping[tuple[str, str], Activity]
+    attendees: Mapping[tuple[str, str], tuple[str, ...]]
+
+    @classmethod
+    def from_runs(cls, runs: Iterable[Run]) -> PreviousAgenda:
+        """Read the previous plan's runs."""
+        cells: dict[str, list[tuple[str, str]]] = {}
+        tour_slot: dict[str, str] = {}
+        activity: dict[tuple[str, str], Activity] = {}
+        attendees: dict[tuple[str, str], tuple[str, ...]] = {}
+        for run in sorted(runs, key=lambda r: (r.activity_id, r.slot_id, r.room_id or "")):
+            if run.room_id is None:
+                tour_slot[run.activity_id] = run.slot_id
+            else:
+                cells.setdefault(run.activity_id, []).append((run.slot_id, run.room_id))
+            attendees[(run.activity_id, run.slot_id)] = tuple(run.attendees)
+            for pid in run.attendees:
+                activity[(pid, run.slot_id)] = (run.activity_id, run.room_id)
+        return cls(
+            {k: tuple(v) for k, v in sorted(cells.items())},
+            dict(sorted(tour_slot.items())),
+            dict(sorted(activity.items())),
+            dict(sorted(attendees.items())),
+        )
+
+
+def _agenda_slots(inst: AgendaInstance) -> list[str]:
+    return [
+        s.slot_id
+        for kind in (SlotKind.PLENARY, SlotKind.BREAKOUT)
+        for s in inst.session_slots[kind]
+    ] + [s.slot_id for s in inst.tour_slots]
+
+
+def _can_stay(inst: AgendaInstance, pid: str, item: str, k: str, room: str | None) -> bool:
+    """Whether the event still allows ``pid`` to do ``item`` in ``k`` (room ``room``) at all."""
+    event = inst.event
+    if k not in inst.present_sets or pid not in inst.present_sets[k]:
+        return False
+    if room is None:
+        tour = event.tour_by_id.get(item)
+        if tour is None or k not in inst.tour_options(tour):
+            return False
+        return not (pid in inst.accessible and tour.walking)
+    if item not in inst.info or room not in event.room_by_id:
+        return False
+    if (k, room) not in {(kk, r) for kk, r, _c in inst.info[item].options}:
+        return False
+    return not (pid in inst.accessible and not inst.room_accessible(room))
+
+
+def forced_movers(inst: AgendaInstance, previous: PreviousAgenda) -> dict[str, list[str]]:
+    """People who must move whatever the re-plan does, with why (a certain lower bound).
+
+    A person is forced to move when, in a slot they attend both before and
+    now, the event no longer allows their previous session, tour or room
+    there: it was cancelled, its room is gone, a pin or a presenter's times
+    send it elsewhere, or the person now needs step-free access it lacks.
+    """
+    out: dict[str, list[str]] = {}
+    event = inst.event
+    for (pid, k), (item, room) in previous.activity.items():
+        if pid not in event.participant_by_id or k not in inst.present_sets:
+            continue
+        if pid not in inst.present_sets[k]:
+            continue
+        if _can_stay(inst, pid, item, k, room):
+            continue
+        if item not in event.session_by_id and item not in event.tour_by_id:
+            why = f"{item} is cancelled"
+        elif room is not None and room not in event.room_by_id:
+            why = f"room {room} is gone"
+        else:
+            why = f"{item} can no longer run in slot {k}" + (f", room {room}" if room else "")
+            if pid in inst.accessible:
+                why += " (or lacks step-free access)"
+        out.setdefault(pid, []).append(f"slot {k}: {why}")
+    return dict(sorted(out.items()))
+
+
+# -- stage 1: placement ---------------------------------------------------------------------------
+
+
+class ReplanPlacement:
+    """Sessions into (slot, room) and tours into slots, keeping previous runs where possible.
+
+    Parameters
+    ----------
+    inst
+        The changed event's instance.
+    previous
+        The previous agenda.
+    options
+        Seed, workers, time accounting.
+    fixed
+        ``(item_id, slot_id, room_id or None)`` runs that must stay (frozen).
+    closed_slots
+        Slots where nothing new may run (frozen slots).
+    allowed
+        ``allowed(session_id, slot_id, room_id)``: whether a session may move
+        to a new place (its previous places are always allowed); ``None``: any.
+    """
+
+    def __init__(
+        self,
+        inst: AgendaInstance,
+        previous: PreviousAgenda,
+        options: SolveOptions,
+        fixed: Iterable[tuple[str, str, str | None]] = (),
+        closed_slots: Iterable[str] = (),
+        allowed: Callable[[str, str, str], bool] | None = None,
+    ) -> None:
+        self.inst = inst
+        self.previous = previous
+        self.options = options
+        self.model = cp_model.CpModel()
+        self.closed = frozenset(closed_slots)
+        self.allowed = allowed
+        self._variables()
+        self._sessions()
+        self._tours()
+        self._fix(sorted(fixed, key=lambda f: (f[0], f[1], f[2] or "")))
+        self._objective()
+
+    def _variables(self) -> None:
+        m = self.model
+        inst = self.inst
+        prev_cells = {(s, k, r) for s, cells in self.previous.cells.items() for k, r in cells}
+        self.y: dict[tuple[str, str, str], cp_model.IntVar] = {}
+        self.seats: dict[tuple[str, str, str], int] = {}
+        for s in inst.sessions:
+            sid = s.session_id
+            for k, r, c in inst.info[sid].options:
+                if (sid, k, r) not in prev_cells:
+                    if k in self.closed:
+                        continue
+                    if self.allowed is not None and not self.allowed(sid, k, r):
+                        continue
+                self.y[(sid, k, r)] = m.new_bool_var(f"y[{sid},{k},{r}]")
+                self.seats[(sid, k, r)] = c
+        self.z: dict[tuple[str, str], cp_model.IntVar] = {}
+        for tour in inst.tours:
+            tid = tour.tour_id
+            for k in inst.tour_options(tour):
+                if k in self.closed and self.previous.tour_slot.get(tid) != k:
+                    continue
+                self.z[(tid, k)] = m.new_bool_var(f"z[{tid},{k}]")
+
+    def _sessions(self) -> None:
+        """The placement model's rules: offered, rooms once, presenters, seats for everyone."""
+        m = self.model
+        inst = self.inst
+        by_session: dict[str, list[cp_model.IntVar]] = {}
+        by_run: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+        by_cell: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+        by_slot: dict[str, list[tuple[int, bool, cp_model.IntVar]]] = {}
+        for (sid, k, r), v in self.y.items():
+            by_session.setdefault(sid, []).append(v)
+            by_run.setdefault((sid, k), []).append(v)
+            by_cell.setdefault((k, r), []).append(v)
+            by_slot.setdefault(k, []).append((self.seats[(sid, k, r)], inst.room_accessible(r), v))
+        for s in inst.sessions:
+            m.add(sum(by_session.get(s.session_id, [])) == s.offered)
+        for vs in by_cell.values():
+            if len(vs) > 1:
+                m.add_at_most_one(vs)
+        for vs in by_run.values():
+            if len(vs) > 1:
+                m.add_at_most_one(vs)
+        self.by_run = by_run
+        for _pid, sids in sorted(inst.presents.items()):
+            if len(sids) < 2:
+                continue
+            per_slot: dict[str, list[cp_model.IntVar]] = {}
+            for (sid, k), vs in by_run.items():
+                if sid in sids:
+                    per_slot.setdefault(k, []).extend(vs)
+            for vs in per_slot.values():
+                if len(vs) > 1:
+                    m.add(sum(vs) <= 1)
+        for kind in (SlotKind.PLENARY, SlotKind.BREAKOUT):
+            for slot in inst.session_slots[kind]:
+                k = slot.slot_id
+                present = inst.present[k]
+                if not present:
+                    continue
+                cells = by_slot.get(k, [])
+                m.add(sum(c * v for c, _a, v in cells) >= len(present))
+                need = sum(1 for p in present if p in inst.accessible)
+                if need:
+                    m.add(sum(c * v for c, a, v in cells if a) >= need)
+
+    def _tours(self) -> None:
+        """Each tour runs once; the tours of a slot seat everyone, step-free riders too."""
+        m = self.model
+        inst = self.inst
+        by_id = inst.event.tour_by_id
+        for tour in inst.tours:
+            vs = [v for (t, _k), v in self.z.items() if t == tour.tour_id]
+            m.add_exactly_one(vs)
+        for slot in inst.tour_slots:
+            k = slot.slot_id
+            present = inst.present[k]
+            if not present:
+                continue
+            cells = [(by_id[t], v) for (t, kk), v in self.z.items() if kk == k]
+            m.add(sum(t.seats * v for t, v in cells) >= len(present))
+            need = sum(1 for p in present if p in inst.accessible)
+            if need:
+                m.add(sum(t.seats * v for t, v in cells if not t.walking) >= need)
+
+    def _fix(self, fixed: Sequence[tuple[str, str, str | None]]) -> None:
+        reasons = []
+        for item, k, room in fixed:
+            v = self.z.get((item, k)) if room is None else self.y.get((item, k, room))
+            if v is None:
+                where = f"slot {k}" + (f", room {room}" if room else "")
+                reasons.append(f"{item} cannot stay in {where} in the changed event")
+                continue
+            self.model.add(v == 1)
+        if reasons:
+            raise InfeasibleError(
+                "Frozen sessions or tours cannot keep their places.",
+                [*reasons, "Unfreeze them, or undo the change that displaces them."],
+                proven=True,
+            )
+
+    def _kept(self, item: str, k: str, seats: int) -> int:
+        """People a previous run keeps in place if it stays: its attendees still there."""
+        inst = self.inst
+        here = inst.present_sets.get(k, frozenset())
+        people = [p for p in self.previous.attendees.get((item, k), ()) if p in here]
+        return min(len(people), seats)
+
+    def _objective(self) -> None:
+        inst = self.inst
+        stays: list[tuple[int, cp_model.IntVar]] = []
+        for sid, cells in self.previous.cells.items():
+            for k, r in cells:
+                v = self.y.get((sid, k, r))
+                if v is not None:
+                    stays.append((self._kept(sid, k, self.seats[(sid, k, r)]), v))
+        by_id = inst.event.tour_by_id
+        for tid, k in self.previous.tour_slot.items():
+            v = self.z.get((tid, k))
+            if v is not None:
+                stays.append((self._kept(tid, k, by_id[tid].seats), v))
+        # People kept first, then runs kept: one person outweighs every run.
+        weight = len(stays) + 1
+        self.kept = sum((weight * people + 1) * v for people, v in stays)
+        self.stay_vars = [v for _p, v in stays]
+        # For runs that are new or must move: serve the expected demand best.
+        wanted = demand(inst)
+        served = []
+        for (sid, k, r), v in self.y.items():
+            heads, pts = wanted.get((sid, k), (0.0, 0.0))
+            session = inst.event.session_by_id[sid]
+            per_run = heads / max(1, session.offered)
+            room_for = self.seats[(sid, k, r)] - len(session.presenters)
+            per_head = pts / heads if heads else 0.0
+            served.append(round(min(per_run, room_for) * per_head) * v)
+        self.served = sum(served)
+
+    def hint(self) -> None:
+        """Start from the previous agenda."""
+        prev = {(s, k, r) for s, cells in self.previous.cells.items() for k, r in cells}
+        for key, v in self.y.items():
+            self.model.add_hint(v, key in prev)
+        for (t, k), v in self.z.items():
+            self.model.add_hint(v, self.previous.tour_slot.get(t) == k)
+
+    def solve(
+        self, budget: float, clock: Clock
+    ) -> tuple[Outcome, dict[str, list[tuple[str, str]]], dict[str, str]]:
+        """Solve; return the outcome, the placement and each tour's slot."""
+        variables = [*self.y.values(), *self.z.values()]
+        outcome = _lexicographic(
+            self.model,
+            [("kept", self.kept), ("served", self.served)],
+            self.options,
+            budget,
+            clock,
+            "replan placement",
+            variables,
+        )
+        placement: dict[str, list[tuple[str, str]]] = {
+            s.session_id: [] for s in self.inst.sessions
+        }
+        tour_slot: dict[str, str] = {}
+        if outcome.found:
+            solver = outcome.solver
+            assert solver is not None
+            for (sid, k, r), v in self.y.items():
+                if solver.boolean_value(v):
+                    placement[sid].append((k, r))
+            for (t, k), v in sorted(self.z.items()):
+                if solver.boolean_value(v):
+                    tour_slot[t] = k
+        return outcome, {k: sorted(v) for k, v in sorted(placement.items())}, tour_slot
+
+
+# -- stage 2: assignment --------------------------------------------------------------------------
+
+
+class ReplanAssignment:
+    """People into the placed runs: stay where you were, else a ranked run, else any.
+
+    Parameters
+    ----------
+    inst
+        The changed event's instance.
+    previous
+        The previous agenda.
+    placement, tour_slot
+        Where sessions and tours run now.
+    options
+        Seed, workers.
+    frozen_slots
+        Slots where everyone who can keep their previous activity must keep it.
+    """
+
+    def __init__(
+        self,
+        inst: AgendaInstance,
+        previous: PreviousAgenda,
+        placement: Mapping[str, list[tuple[str, str]]],
+        tour_slot: Mapping[str, str],
+        options: SolveOptions,
+        frozen_slots: Iterable[str] = (),
+    ) -> None:
+        self.inst = inst
+        self.previous = previous
+        self.placement = placement
+        self.tour_slot = tour_slot
+        self.options = options
+        self.frozen = frozenset(frozen_slots)
+        self.model = cp_model.CpModel()
+        self.presenting = presenting_in(inst, placement)
+        self._runs()
+        self._variables()
+        self._constraints()
+        self._objective()
+
+    def _runs(self) -> None:
+        inst = self.inst
+        by_id = inst.event.tour_by_id
+        #: (item, slot) -> (seats, room or None, step-free)
+        self.runs: dict[tuple[str, str], tuple[int, str | None, bool]] = {}
+        for sid, cells in sorted(self.placement.items()):
+            options = {(k, r): c for k, r, c in inst.info[sid].options}
+            for k, r in cells:
+                self.runs[(sid, k)] = (options[(k, r)], r, inst.room_accessible(r))
+        for tid, k in sorted(self.tour_slot.items()):
+            tour = by_id[tid]
+            self.runs[(tid, k)] = (tour.seats, None, not tour.walking)
+        self.fixed: dict[tuple[str, str], int] = {}
+        for (_pid, k), sid in self.presenting.items():
+            self.fixed[(sid, k)] = self.fixed.get((sid, k), 0) + 1
+        self.slots = _agenda_slots(inst)
+
+    def _variables(self) -> None:
+        m = self.model
+        inst = self.inst
+        runs_at: dict[str, list[str]] = {}
+        for item, k in self.runs:
+            runs_at.setdefault(k, []).append(item)
+        self.x: dict[tuple[str, str, str], cp_model.IntVar] = {}
+        self.u: dict[tuple[str, str], cp_model.IntVar] = {}
+        #: (pid, slot) -> the variable that is 1 when the person keeps their previous place.
+        self.stay: dict[tuple[str, str], cp_model.IntVar | None] = {}
+        for k in self.slots:
+            items = set(runs_at.get(k, []))
+            for pid in inst.present[k]:
+                if (pid, k) in self.presenting:
+                    continue
+                prev = self.previous.activity.get((pid, k))
+                candidates = {i for i in inst.scores.get(pid, {}) if i in items}
+                if prev is not None and prev[0] in items:
+                    candidates.add(prev[0])
+                self.u[(pid, k)] = m.new_bool_var(f"u[{pid},{k}]")
+                for item in sorted(candidates):
+                    if inst.is_presenting(pid, item):
+                        continue
+                    if pid in inst.accessible and not self.runs[(item, k)][2]:
+                        continue
+                    self.x[(pid, item, k)] = m.new_bool_var(f"x[{pid},{item},{k}]")
+                if prev is not None:
+                    same = prev[0] in items and self.runs[(prev[0], k)][1] == prev[1]
+                    self.stay[(pid, k)] = self.x.get((pid, prev[0], k)) if same else None
+        self.x_of: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+        self.x_of_run: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+        self.x_of_session: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+        sessions = inst.event.session_by_id
+        for (pid, item, k), v in self.x.items():
+            self.x_of.setdefault((pid, k), []).append(v)
+            self.x_of_run.setdefault((item, k), []).append(v)
+            if item in sessions:
+                self.x_of_session.setdefault((pid, item), []).append(v)
+
+    def _constraints(self) -> None:
+        m = self.model
+        inst = self.inst
+        for key, u in self.u.items():
+            m.add_exactly_one([u, *self.x_of.get(key, [])])
+        for vs in self.x_of_session.values():
+            if len(vs) > 1:
+                m.add_at_most_one(vs)
+        for key, (seats, _room, _free) in self.runs.items():
+            vs = self.x_of_run.get(key, [])
+            free = seats - self.fixed.get(key, 0)
+            if len(vs) > free:
+                m.add(sum(vs) <= free)
+        # The people who fall back find seats left, step-free ones in step-free places.
+        for k in self.slots:
+            waiting = [u for (p, kk), u in self.u.items() if kk == k]
+            if not waiting:
+                continue
+            left = []
+            step_free_left = []
+            for (item, kk), (seats, _room, free) in self.runs.items():
+                if kk != k:
+                    continue
+                rest = seats - self.fixed.get((item, k), 0) - sum(self.x_of_run.get((item, k), []))
+                left.append(rest)
+                if free:
+                    step_free_left.append(rest)
+            m.add(sum(waiting) <= sum(left))
+            needing = [
+                self.u[(p, k)]
+                for p in inst.present[k]
+                if p in inst.accessible and (p, k) in self.u
+            ]
+            if needing:
+                m.add(sum(needing) <= sum(step_free_left))
+        for (_pid, k), v in self.stay.items():
+            if k in self.frozen and v is not None:
+                m.add(v == 1)
+
+    def _objective(self) -> None:
+        m = self.model
+        inst = self.inst
+        people: dict[str, list[cp_model.IntVar | None]] = {}
+        for (pid, _k), v in sorted(self.stay.items()):
+            people.setdefault(pid, []).append(v)
+        for (pid, k), sid in sorted(self.presenting.items()):
+            prev = self.previous.activity.get((pid, k))
+            if prev is not None:
+                run = self.runs.get((sid, k))
+                if prev[0] != sid or run is None or run[1] != prev[1]:
+                    people.setdefault(pid, []).append(None)
+        self.moved: dict[str, cp_model.IntVar | int] = {}
+        slot_moves: list[Any] = []
+        for pid, stays in sorted(people.items()):
+            if any(v is None for v in stays):
+                self.moved[pid] = 1
+            else:
+                moved = m.new_bool_var(f"moved[{pid}]")
+                for v in stays:
+                    assert v is not None
+                    m.add(moved >= 1 - v)
+                self.moved[pid] = moved
+            slot_moves.extend(1 - v if v is not None else 1 for v in stays)
+        weight = max(1, len(self.slots)) + 1
+        self.moves = weight * sum(self.moved.values()) + sum(slot_moves)
+        self.preference = sum(inst.score(pid, item) * v for (pid, item, _k), v in self.x.items())
+
+    def hint(self) -> None:
+        """Start from the previous places."""
+        for (pid, item, k), v in self.x.items():
+            prev = self.previous.activity.get((pid, k))
+            self.model.add_hint(v, prev is not None and prev[0] == item)
+        for (pid, k), u in self.u.items():
+            prev = self.previous.activity.get((pid, k))
+            self.model.add_hint(u, prev is None or (pid, prev[0], k) not in self.x)
+        for moved in self.moved.values():
+            if not isinstance(moved, int):
+                self.model.add_hint(moved, 0)
+
+    def solve(
+        self, budget: float, clock: Clock
+    ) -> tuple[Outcome, dict[tuple[str, str], str], dict[tuple[str, str], str]]:
+        """Solve; return the outcome, sessions attended and tours ridden, everyone seated.
+
+        Raises
+        ------
+        InfeasibleError
+            When nobody can be seated (the model is infeasible or found nothing in time).
+        """
+        variables = [*self.x.values(), *self.u.values()]
+        variables += [v for v in self.moved.values() if not isinstance(v, int)]
+        outcome = _lexicographic(
+            self.model,
+            [("moves", -self.moves), ("preference", self.preference)],
+            self.options,
+            budget,
+            clock,
+            "replan assignment",
+            variables,
+        )
+        if not outcome.found:
+            if outcome.status == "infeasible":
+                raise InfeasibleError(
+                    "People cannot be seated in the re-planned sessions and tours.",
+                    [
+                        "Seats (or step-free seats) are too few for the people present, "
+                        "or frozen slots keep people where the changed event has no room.",
+                    ],
+                )
+            raise InfeasibleError("No re-plan was found in time; raise the time limit.")
+        solver = outcome.solver
+        assert solver is not None
+        sessions = self.inst.event.session_by_id
+        attends: dict[tuple[str, str], str] = {}
+        rides: dict[tuple[str, str], str] = {}
+        for (pid, item, k), v in self.x.items():
+            if solver.boolean_value(v):
+                (attends if item in sessions else rides)[(pid, k)] = item
+        waiting = sorted(key for key, u in self.u.items() if solver.boolean_value(u))
+        tour_slots = {s.slot_id for s in self.inst.tour_slots}
+        session_waiting = [key for key in waiting if key[1] not in tour_slots]
+        try:
+            attends = fill_fallback(self.inst, self.placement, attends, session_waiting)
+        except SeatingError as err:
+            raise InfeasibleError(f"People cannot be seated: {err}.") from None
+        rides = self._seat_riders(rides, [key for key in waiting if key[1] in tour_slots])
+        return outcome, attends, rides
+
+    def _seat_riders(
+        self, rides: dict[tuple[str, str], str], waiting: list[tuple[str, str]]
+    ) -> dict[tuple[str, str], str]:
+        inst = self.inst
+        by_id = inst.event.tour_by_id
+        for slot in inst.tour_slots:
+            k = slot.slot_id
+            people = sorted(p for p, kk in waiting if kk == k)
+            if not people:
+                continue
+            load: dict[str, int] = {}
+            for (_p, kk), t in rides.items():
+                if kk == k:
+                    load[t] = load.get(t, 0) + 1
+            runs = [
+                (t, by_id[t].seats - load.get(t, 0))
+                for t, kk in sorted(self.tour_slot.items())
+                if kk == k
+            ]
+
+            def allowed(pid: str, tid: str) -> bool:
+                return not (pid in inst.accessible and by_id[tid].walking)
+
+            got = seat_slot(inst, k, people, runs, allowed)
+            if got is None:
+                raise InfeasibleError(f"The tours in slot {k} cannot carry everyone present.")
+            for pid, tid in got.items():
+                rides[(pid, k)] = tid
+        return dict(sorted(rides.items()))
+
+
+# -- solving ------------------------------------------------------------------------------------------
+
+
+def _lexicographic(
+    model: cp_model.CpModel,
+    levels: Sequence[tuple[str, Any]],
+    options: SolveOptions,
+    budget: float,
+    clock: Clock,
+    phase: str,
+    hint_vars: Sequence[Any],
+) -> Outcome:
+    """Maximise each level in turn, keeping the ones before (the first gets most of the time)."""
+    from convening.solve import SolveOptions
+
+    plain = SolveOptions(
+        time_limit=options.time_limit,
+        seed=options.seed,
+        workers=options.workers,
+        log=options.log,
+        deterministic=options.deterministic,
+        deterministic_ratio=options.deterministic_ratio,
+    )
+    outcome: Outcome | None = None
+    all_optimal = True
+    spent = 0.0
+    for i, (name, expr) in enumerate(levels):
+        share = budget * _FIRST_LEVEL_SHARE if i == 0 else (budget - spent) / (len(levels) - i)
+        if isinstance(expr, int):
+            continue
+        found = optimize(
+            model, {"preference": expr}, plain, max(0.2, share), clock, f"{phase}:{name}"
+        )
+        spent += found.wall_time
+        if not found.found:
+            if outcome is None:
+                return found
+            break
+        outcome = found
+        all_optimal &= found.status == "optimal"
+        value = found.values["preference"]
+        model.add(expr >= value)
+        solver = found.solver
+        assert solver is not None
+        model.clear_hints()
+        for v in hint_vars:
+            model.add_hint(v, solver.value(v))
+    if outcome is None:  # every level was constant: any solution will do
+        return optimize(model, {"preference": 0}, plain, max(0.2, budget), clock, phase)
+    outcome.status = "optimal" if all_optimal else "feasible"
+    return outcome
+
+
+def replan_agenda(
+    inst: AgendaInstance,
+    previous: PreviousAgenda,
+    options: SolveOptions,
+    clock: Clock,
+    *,
+    freeze_sessions: bool = False,
+    frozen_slots: Iterable[str] = (),
+    budget: float | None = None,
+) -> tuple[AgendaResult, dict[str, Any]]:
+    """Re-plan the agenda of the changed event from the previous one.
+
+    Parameters
+    ----------
+    inst
+        The changed event's instance.
+    previous
+        The previous plan's agenda.
+    options
+        Seed, workers, time limit.
+    clock
+        Progress and elapsed time.
+    freeze_sessions
+        Keep every previous session run and tour where it was.
+    frozen_slots
+        Slots already past: their runs stay, nothing new runs there, and
+        everyone who can keep their place does.
+    budget
+        Seconds for the agenda (default ``options.time_limit``).
+
+    Returns
+    -------
+    AgendaResult, dict
+        The agenda and solver facts (``placement_status``, ``assignment_status``).
+
+    Raises
+    ------
+    InfeasibleError
+        When no agenda keeps every rule with the frozen parts kept.
+    """
+    budget = options.time_limit if budget is None else budget
+    frozen = sorted(set(frozen_slots))
+    event = inst.event
+    fixed: list[tuple[str, str, str | None]] = []
+    for sid, cells in previous.cells.items():
+        if sid not in event.session_by_id:
+            continue
+        for k, r in cells:
+            if k not in event.slot_by_id:
+                continue
+            if freeze_sessions or k in frozen:
+                fixed.append((sid, k, r))
+    for tid, k in previous.tour_slot.items():
+        if tid in event.tour_by_id and k in event.slot_by_id and (freeze_sessions or k in frozen):
+            fixed.append((tid, k, None))
+    info: dict[str, Any] = {}
+    affected = _affected_sessions(inst, previous)
+    hot = {k for sid in affected for k, _r in previous.cells.get(sid, ())}
+    # Small models first: only the sessions the change touches may move, then anything in
+    # the slots they were in, then everything (each step only when the one before fails).
+    tiers: list[tuple[str, Callable[[str, str, str], bool] | None]] = [
+        ("touched sessions", lambda sid, _k, _r: sid in affected),
+        ("touched slots", lambda sid, k, _r: sid in affected or k in hot),
+        ("everything", None),
+    ]
+    stage_budget = budget * _PLACEMENT_SHARE
+    start = clock.elapsed()
+    for i, (name, allowed) in enumerate(tiers):
+        left = max(0.5, stage_budget - (clock.elapsed() - start))
+        placement_model = ReplanPlacement(inst, previous, options, fixed, frozen, allowed)
+        placement_model.hint()
+        share = left if i == len(tiers) - 1 else left / 2
+        outcome, placement, tour_slot = placement_model.solve(share, clock)
+        logger.info("re-plan placement (%s): %s", name, outcome.status)
+        if outcome.found:
+            break
+    info["placement_status"] = outcome.status
+    info["deterministic"] = outcome.deterministic
+    if not outcome.found:
+        if outcome.status == "infeasible":
+            raise InfeasibleError(
+                "No agenda of the changed event keeps every rule"
+                + (" with the frozen sessions and slots kept." if fixed else "."),
+                [
+                    "Each slot needs seats (and step-free seats) for everyone present, each "
+                    "session runs `offered` times where its presenters are present, and each "
+                    "tour slot's tours carry everyone present.",
+                    "Add rooms, seats or slots, remove pins, or freeze less.",
+                ],
+                proven=True,
+            )
+        raise InfeasibleError("No re-planned agenda was found in time; raise the time limit.")
+    left = max(0.5, budget - clock.elapsed())
+    model = ReplanAssignment(inst, previous, placement, tour_slot, options, frozen)
+    model.hint()
+    outcome, attends, rides = model.solve(left, clock)
+    info["assignment_status"] = outcome.status
+    info["deterministic"] = info["deterministic"] and outcome.deterministic
+    info["optimal"] = info["placement_status"] == "optimal" and outcome.status == "optimal"
+    return AgendaResult(placement, attends, tour_slot, rides), info
+
+
+def _affected_sessions(inst: AgendaInstance, previous: PreviousAgenda) -> frozenset[str]:
+    """Sessions the change touches: new, offered differently, or a previous run now invalid
+    or too small for the people it had."""
+    out = set()
+    for s in inst.sessions:
+        sid = s.session_id
+        cells = previous.cells.get(sid, ())
+        options = {(k, r): c for k, r, c in inst.info[sid].options}
+        valid = [(k, r) for k, r in cells if (k, r) in options]
+        if len(valid) != len(cells) or len(cells) != s.offered:
+            out.add(sid)
+            continue
+        for k, r in valid:
+            here = inst.present_sets.get(k, frozenset())
+            people = sum(1 for p in previous.attendees.get((sid, k), ()) if p in here)
+            if people > options[(k, r)]:
+                out.add(sid)
+    return frozenset(out)
+
+
+# -- networking tables ----------------------------------------------------------------------------
+
+
+def reseat_networking_slot(
+    people: Sequence[str],
+    group: Mapping[str, str],
+    previous: Mapping[str, int],
+    n_tables: int,
+    met: Mapping[tuple[str, str], int] | None = None,
+    old_members: Mapping[int, Sequence[str]] | None = None,
+) -> dict[str, int] | None:
+    """Seat one networking slot keeping as many people as possible at their previous table.
+
+    Table sizes differ by at most one and no two people of one group (a
+    delegation) share a table. A min-cost flow: person → (group, table) →
+    table → sink, where every table first takes its ``floor`` share (a large
+    reward), then at most one more.
+
+    Parameters
+    ----------
+    people
+        Everyone present, in a stable order.
+    group
+        Each person's group; people of no delegation get a group of their own.
+    previous
+        Previous table numbers (from 1) of the people who had one.
+    n_tables
+        How many tables the slot has now.
+    met
+        ``(a, b) -> times`` pairs have met (sorted pair); a mover prefers a
+        table of people they have not met.
+    old_members
+        Previous members by table number, to judge whom a mover would meet.
+
+    Returns
+    -------
+    dict or None
+        ``person -> table number`` (from 1), or ``None`` when no balanced
+        seating keeps the groups apart.
+    """
+    n = len(people)
+    if n == 0:
+        return {}
+    if n_tables <= 0:
+        return None
+    lo = n // n_tables
+    index = {pid: i for i, pid in enumerate(people)}
+    # Whom a mover would meet at each table: previous members they have met before.
+    table_of = {pid: t for t, members in (old_members or {}).items() for pid in members}
+    met_at = np.zeros((n, n_tables), dtype=np.int64)
+    for (a, b), times in sorted((met or {}).items()):
+        for me, other in ((a, b), (b, a)):
+            t = table_of.get(other)
+            if me in index and t is not None and 1 <= t <= n_tables:
+                met_at[index[me], t - 1] += times
+    # One move outweighs every meeting the movers could avoid.
+    move_cost = int(met_at.max(initial=0)) * n + 1
+    cost = move_cost + met_at
+    for pid, t in previous.items():
+        if pid in index and 1 <= t <= n_tables:
+            cost[index[pid], t - 1] = 0
+    big = (int(cost.max()) + 1) * (n + 1)
+    # Nodes: source 0, sink 1, people, tables, then one per (group, table).
+    groups = sorted(set(group[pid] for pid in people))
+    group_index = np.array([groups.index(group[pid]) for pid in people], dtype=np.int64)
+    first_person, first_table = 2, 2 + n
+    first_cell = first_table + n_tables
+    flow = min_cost_flow.SimpleMinCostFlow()
+    people_nodes = first_person + np.arange(n, dtype=np.int64)
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.zeros(n, dtype=np.int64),
+        people_nodes,
+        np.ones(n, dtype=np.int64),
+        np.zeros(n, dtype=np.int64),
+    )
+    tables = np.arange(n_tables, dtype=np.int64)
+    tails = np.repeat(people_nodes, n_tables)
+    heads = first_cell + np.repeat(group_index, n_tables) * n_tables + np.tile(tables, n)
+    person_arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        tails, heads, np.ones(n * n_tables, dtype=np.int64), cost.reshape(-1)
+    )
+    cells = first_cell + np.arange(len(groups) * n_tables, dtype=np.int64)
+    flow.add_arcs_with_capacity_and_unit_cost(
+        cells,
+        first_table + np.tile(tables, len(groups)),
+        np.ones(len(cells), dtype=np.int64),
+        np.zeros(len(cells), dtype=np.int64),
+    )
+    table_nodes = first_table + tables
+    # Every table first takes its floor share (a large reward), then at most one more.
+    flow.add_arcs_with_capacity_and_unit_cost(
+        table_nodes,
+        np.ones(n_tables, dtype=np.int64),
+        np.full(n_tables, lo, dtype=np.int64),
+        np.full(n_tables, -big, dtype=np.int64),
+    )
+    flow.add_arcs_with_capacity_and_unit_cost(
+        table_nodes,
+        np.ones(n_tables, dtype=np.int64),
+        np.ones(n_tables, dtype=np.int64),
+        np.zeros(n_tables, dtype=np.int64),
+    )
+    flow.set_node_supply(0, n)
+    flow.set_node_supply(1, -n)
+    if flow.solve() != flow.OPTIMAL:
+        return None
+    used = np.asarray(flow.flows(person_arcs)).reshape(n, n_tables)
+    if not (used.sum(axis=1) == 1).all():
+        return None
+    chosen = used.argmax(axis=1)
+    sizes = np.bincount(chosen, minlength=n_tables)
+    if sizes.min() < lo or sizes.max() > lo + 1:
+        return None
+    return {pid: int(chosen[i]) + 1 for i, pid in enumerate(people)}

@@ -1,0 +1,102 @@
+"""`convening replan`: from a changed workbook and the previous folder to a new folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+import icalendar
+import openpyxl
+import pytest
+
+from convening import load_example, read_plan, validate, write_event
+from convening.cli import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_OK, main
+
+pytestmark = pytest.mark.filterwarnings("ignore::convening.ConveningWarning")
+
+OPTIONS = ["--time-limit", "5", "--seed", "1", "--workers", "2"]
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The first plan's folder, and the changed event (the studio flooded) as a workbook."""
+    root = tmp_path_factory.mktemp("replan")
+    v1 = root / "v1"
+    assert main(["demo", "--example", "peer_exchange", "--out", str(v1), *OPTIONS]) == EXIT_OK
+    event = load_example("peer_exchange")
+    annex = attrs.evolve(event.room_by_id["library"], room_id="annex", name="Annex", capacity=20)
+    changed = attrs.evolve(
+        event, rooms=[r for r in event.rooms if r.room_id != "studio"] + [annex]
+    )
+    return v1, write_event(changed, root / "v2.xlsx")
+
+
+def test_replan_writes_the_plan_the_changes_and_updated_calendars(
+    folders: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    v1, event_v2 = folders
+    out = tmp_path / "v2"
+    args = ["replan", str(event_v2), "--previous", str(v1), "--out", str(out), *OPTIONS]
+    assert main(args) == EXIT_OK
+    printed = capsys.readouterr().out
+    plan = read_plan(out)
+    assert validate(plan.event, plan) == []
+    assert plan.metrics["people_moved"] > 0
+    assert f"{plan.metrics['people_moved']} people moved" in printed
+    book = openpyxl.load_workbook(out / "changes.xlsx")
+    notify = [row[0].value for row in book["notify"].iter_rows(min_row=2)]
+    assert len(notify) == plan.metrics["calendars_changed"]
+    assert all(pid in printed for pid in notify[:30])
+    # The calendars of people notified changed; everyone else's are byte for byte the same.
+    folder1, folder2 = v1 / "calendars" / "participants", out / "calendars" / "participants"
+    for path in sorted(folder2.glob("*.ics")):
+        same = path.read_bytes() == (folder1 / path.name).read_bytes()
+        assert same == (path.stem not in notify)
+    old = icalendar.Calendar.from_ical((v1 / "calendars" / "rooms" / "studio.ics").read_bytes())
+    new = icalendar.Calendar.from_ical((out / "calendars" / "rooms" / "studio.ics").read_bytes())
+    assert {str(v["UID"]) for v in old.walk("VEVENT")} == {
+        str(v["UID"]) for v in new.walk("VEVENT")
+    }
+    assert all(str(v["STATUS"]) == "CANCELLED" for v in new.walk("VEVENT"))
+
+
+def test_freeze_sessions_and_a_cap_that_cannot_hold_exit_3(
+    folders: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    v1, event_v2 = folders
+    base = ["replan", str(event_v2), "--previous", str(v1), *OPTIONS]
+    code = main([*base, "--out", str(tmp_path / "a"), "--freeze", "sessions"])
+    assert code == EXIT_INFEASIBLE
+    assert "studio" in capsys.readouterr().err
+    code = main([*base, "--out", str(tmp_path / "b"), "--max-moves", "0"])
+    assert code == EXIT_INFEASIBLE
+    assert "must move" in capsys.readouterr().err
+    assert not (tmp_path / "b").exists(), "nothing is written when there is no plan"
+
+
+def test_freeze_all_before_is_read_as_a_local_time(
+    folders: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    v1, event_v2 = folders
+    base = ["replan", str(event_v2), "--previous", str(v1), *OPTIONS]
+    code = main([*base, "--out", str(tmp_path / "a"), "--freeze", "all-before", "tomorrow"])
+    assert code == EXIT_INPUT
+    assert "all-before" in capsys.readouterr().err
+    code = main([*base, "--out", str(tmp_path / "b"), "--freeze", "everything"])
+    assert code == EXIT_INPUT
+    # Before the first slot nothing is past, so the re-plan is the same as without freezing.
+    code = main(
+        [*base, "--out", str(tmp_path / "c"), "--freeze", "all-before", "2027-01-01T00:00"]
+    )
+    assert code == EXIT_OK
+    assert main([*base, "--out", str(tmp_path / "d")]) == EXIT_OK
+    assert read_plan(tmp_path / "c").runs == read_plan(tmp_path / "d").runs
+
+
+def test_out_must_not_be_the_previous_folder(
+    folders: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    v1, event_v2 = folders
+    args = ["replan", str(event_v2), "--previous", str(v1), "--out", str(v1), *OPTIONS]
+    assert main(args) == EXIT_INPUT
+    assert "--previous" in capsys.readouterr().err
