@@ -55,10 +55,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(err, exc.problems, exc.warnings)
         return EXIT_INPUT
     except InfeasibleError as exc:
-        err.print(f"[bold red]No plan:[/] {exc}")
+        err.print("[bold red]No plan:[/]", end=" ")
+        err.print(str(exc), markup=False)
         return EXIT_INFEASIBLE
     except ConveningError as exc:
-        err.print(f"[bold red]Error:[/] {exc}")
+        err.print("[bold red]Error:[/]", end=" ")
+        err.print(str(exc), markup=False)
         return EXIT_INPUT
     return code
 
@@ -141,7 +143,7 @@ def _run_check(args: argparse.Namespace, out: Console) -> int:
     event = read_event(args.event)
     _print_summary(out, event)
     _print_warnings(out, event.warnings)
-    out.print(f"[green]{args.event}: no problems found.[/]")
+    out.print(f"{args.event}: no problems found.", style="green", markup=False)
     return EXIT_OK
 
 
