@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 
 from convening import EventBuilder, SlotKind
-from convening.metrics import agenda_metrics, person_bound, rank_points
+from convening.metrics import agenda_metrics, fair_bound, person_bound, rank_points
 from convening.plan import Plan, Run
 from tests.factories import at
 
@@ -46,6 +46,14 @@ def test_bounds_use_the_slots_a_person_is_present_for() -> None:
     assert person_bound(event, "b", SlotKind.TOUR) == 0
 
 
+def test_fair_bound_leaves_out_slots_where_a_person_presents() -> None:
+    event = _event()
+    assert fair_bound(event, "b") == 8 + 7  # not presenting: the benchmark bound
+    assert fair_bound(event, "b", ["b1"]) == 8  # one slot left, z (presented) excluded
+    assert fair_bound(event, "b", ["b1", "b2"]) == 0
+    assert fair_bound(event, "p") == person_bound(event, "p", SlotKind.BREAKOUT)
+
+
 def test_metrics_of_a_hand_made_plan() -> None:
     event = _event()
     runs = [
@@ -62,7 +70,9 @@ def test_metrics_of_a_hand_made_plan() -> None:
     assert m["preference_score_points"] == 15 + 7 + 7
     assert m["preference_score_bound"] == 15 + 15 + 8
     assert m["preference_score_pct"] == round(100 * 29 / 38, 2)
-    assert m["worst_off_share_pct"] == round(100 * 7 / 15, 2)
+    # Worst-off uses the fair bound: b presents z in b1, so only b2 can earn points (y: 8);
+    # b's share is 7/8, like p's (who leaves after b1), not 7/15.
+    assert m["worst_off_share_pct"] == round(100 * 7 / 8, 2)
     assert m["first_choices"] == 1
     # Slot 1: a and p together in x (not spread); slot 2: a and b apart (spread).
     assert m["delegation_spread_pct"] == 50.0

@@ -6,11 +6,13 @@
 How it works (details in :mod:`convening.solvers.ortools`): tours are solved
 exactly by one CP-SAT model plus min-cost flow; sessions by one exact CP-SAT
 model for small events (proven optimal when time allows), or, for larger
-events, by CP-SAT placement of session runs on expected demand, then CP-SAT
-assignment of people over their ranked runs, then min-cost-flow seating of
-everyone else; between placement and assignment a seeded local search
-(:mod:`convening.solvers.improve`) moves runs to where people's whole sets of
-wishes fit best. A greedy agenda (:mod:`convening.solvers.greedy`) warm-starts
+events, by a greedy placement of session runs improved by seeded simulated
+annealing (:mod:`convening.solvers.improve`) on what people would actually
+get, then CP-SAT assignment of people over their ranked runs, then
+min-cost-flow seating of everyone else. Every stage stops on deterministic
+time or a move count, so the same input, seed and workers give the same plan;
+``metrics["deterministic"]`` is ``False`` only when the wall clock (a safety
+net) stopped a stage. A greedy agenda (:mod:`convening.solvers.greedy`) warm-starts
 every model and is the benchmarks' baseline (``method="greedy"``).
 
 Networking and action-planning tables are seated last

@@ -71,3 +71,42 @@ def capacity_event() -> Event:
     b.add_session("A", "A")
     b.add_session("B", "B")
     return build(b)
+
+
+def medium_event(seed: int = 0) -> Event:
+    """A random mid-size event: 30 people, 4 breakout slots, 5 rooms, 14 sessions.
+
+    Some sessions are offered twice, have presenters, topics or a step-free
+    presenter; a few people arrive late or need step-free rooms.
+    """
+    import random
+
+    rng = random.Random(seed)
+    b = EventBuilder("Medium", "Albany, NY", "America/New_York")
+    people = [f"p{i:02d}" for i in range(30)]
+    for i, pid in enumerate(people):
+        b.add_participant(
+            pid,
+            f"Person {i}",
+            role="staff",
+            accessible=i % 11 == 3,
+            arrives=at(11) if i % 9 == 4 else None,
+        )
+    for r in range(5):
+        b.add_room(f"r{r}", f"Room {r}", rng.choice((6, 8, 10, 14)), accessible=r != 1)
+    for k in range(4):
+        b.add_slot(f"b{k}", at(9 + 2 * k), at(10 + 2 * k), "breakout")
+    sessions = [f"s{i:02d}" for i in range(14)]
+    for i, sid in enumerate(sessions):
+        presenters = [people[i]] if i % 3 == 0 else []
+        b.add_session(
+            sid,
+            f"Session {i}",
+            presenters=presenters,
+            topic=["housing", "finance", "data", None][i % 4],
+            offered=2 if i in (1, 5) else 1,
+        )
+    for pid in people:
+        for rank, sid in enumerate(rng.sample(sessions, 6), 1):
+            b.add_preference(pid, sid, rank)
+    return build(b)

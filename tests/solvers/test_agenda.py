@@ -9,13 +9,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from convening import EventBuilder, InfeasibleError, SolveStatus
+from convening.model import SlotKind
 from convening.plan import ActivityKind
 from convening.solve import SolveOptions, solve
+from convening.solvers.instance import AgendaInstance
 from tests.factories import at, small_builder
 from tests.solvers.agenda_events import (
     agenda_violations,
     build,
     capacity_event,
+    medium_event,
     two_slot_event,
 )
 
@@ -134,6 +137,29 @@ def test_same_seed_and_workers_give_the_same_plan() -> None:
     assert agenda_violations(event, first) == []
     assert first.metrics["deterministic"] is True
     assert first.runs == second.runs
+
+
+def test_decomposed_solver_on_a_medium_event_is_valid_reproducible_and_beats_greedy() -> None:
+    event = medium_event(0)
+    options = SolveOptions(time_limit=6, method="decomposed")
+    first = solve(event, options)
+    second = solve(event, options)
+    assert agenda_violations(event, first) == []
+    assert first.metrics["deterministic"] is True
+    assert first.runs == second.runs
+    greedy = solve(event, SolveOptions(method="greedy"))
+    assert first.metrics["preference_score_points"] >= greedy.metrics["preference_score_points"]
+
+
+def test_fair_bound_leaves_out_the_slots_a_presenter_presents() -> None:
+    inst = AgendaInstance(medium_event(0))
+    # p00 presents s00 (once) and is present for all four breakout slots.
+    ranked = sorted(
+        (v for s, v in inst.scores["p00"].items() if s != "s00"),
+        reverse=True,
+    )
+    assert inst.fair_bound("p00", SlotKind.BREAKOUT) == sum(ranked[:3])
+    assert inst.fair_bound("p02", SlotKind.BREAKOUT) == inst.bound("p02", SlotKind.BREAKOUT)
 
 
 def test_progress_reports_phases() -> None:

@@ -60,8 +60,12 @@ def place_greedy(inst: AgendaInstance) -> dict[str, list[tuple[str, str]]] | Non
         k: sum(1 for p in v if p in inst.accessible) for k, v in inst.present.items()
     }
 
+    total_heads: dict[str, float] = {}
+    for (s, _k), v in dem.items():
+        total_heads[s] = total_heads.get(s, 0.0) + v[0]
+
     def heads(sid: str) -> float:
-        return sum(v[0] for (s, _k), v in dem.items() if s == sid)
+        return total_heads.get(sid, 0.0)
 
     # Constrained sessions first (pins, few options), then the most wanted.
     order = sorted(
@@ -72,6 +76,13 @@ def place_greedy(inst: AgendaInstance) -> dict[str, list[tuple[str, str]]] | Non
         sid = session.session_id
         for _ in range(session.offered):
             best: tuple[float, str, str, int] | None = None
+            # What running here costs the people who want it and its topic: per slot, not room.
+            lost_in: dict[str, float] = {}
+            for slot_id in {k for k, _r, _c in inst.info[sid].options}:
+                others = in_slot.get(slot_id, [])
+                lost = sum(clash.get((min(sid, o), max(sid, o)), 0.0) for o in others)
+                lost += _TOPIC_WEIGHT * sum(1 for o in others if o in topics.get(sid, ()))
+                lost_in[slot_id] = lost
             for slot_id, room_id, cap in inst.info[sid].options:
                 if (slot_id, room_id) in used or any(k == slot_id for k, _ in placement[sid]):
                     continue
@@ -80,9 +91,7 @@ def place_greedy(inst: AgendaInstance) -> dict[str, list[tuple[str, str]]] | Non
                 h, pts = dem.get((sid, slot_id), (0.0, 0.0))
                 per_head = pts / h if h else 0.0
                 served = min(h / session.offered, cap - len(session.presenters)) * per_head
-                others = in_slot.get(slot_id, [])
-                lost = sum(clash.get((min(sid, o), max(sid, o)), 0.0) for o in others)
-                lost += _TOPIC_WEIGHT * sum(1 for o in others if o in topics.get(sid, ()))
+                lost = lost_in[slot_id]
                 gap = max(0, need[slot_id] - seats.get(slot_id, 0))
                 covered = min(gap, cap) * _SEAT_NEED_WEIGHT
                 if inst.room_accessible(room_id):

@@ -49,7 +49,9 @@ logger = logging.getLogger(__name__)
 #: Points lost per person picking a run beyond its free seats.
 OVERFLOW_POINTS = 4.0
 #: Simulated-annealing temperatures (points) at the first and last move.
-_T_START, _T_END = 2.0, 0.05
+_T_START, _T_END = 6.0, 0.1
+#: Moves per annealing cycle (longer searches reheat from the best placement).
+_CYCLE_MOVES = 20000
 
 # Highest set bit of a 9-bit score mask (bit v = a v-point session): the best score there.
 _HIGH = np.zeros(1 << 9, dtype=np.int16)
@@ -90,40 +92,40 @@ class PlacementSearch:
         self.kidx = {k: i for i, k in enumerate(self.slots)}
         self.sessions = [s.session_id for s in inst.sessions]
         self.sidx = {s: i for i, s in enumerate(self.sessions)}
-        self.people = [p.participant_id for p in inst.people]
-        pidx = {p: i for i, p in enumerate(self.people)}
+        self.people = [person.participant_id for person in inst.people]
+        pidx = {pid: i for i, pid in enumerate(self.people)}
         n_p, n_k, n_s = len(self.people), len(self.slots), len(self.sessions)
         by_id = inst.event.session_by_id
-        self.presenters = [
-            np.array([pidx[p] for p in by_id[s].presenters], dtype=np.int64) for s in self.sessions
+        self.presenter_ids = [
+            tuple(pidx[pid] for pid in by_id[sid].presenters) for sid in self.sessions
         ]
-        self.presenter_ids = [tuple(pidx[p] for p in by_id[s].presenters) for s in self.sessions]
-        self.n_presenters = [len(by_id[s].presenters) for s in self.sessions]
+        self.presenters = [np.array(ids, dtype=np.int64) for ids in self.presenter_ids]
+        self.n_presenters = [len(ids) for ids in self.presenter_ids]
         # Cells a session may use: (slot index, room) -> seats.
         self.options: list[dict[tuple[int, str], int]] = []
         self.option_list: list[list[tuple[int, str]]] = []
-        for s in self.sessions:
-            opts = {(self.kidx[k], r): c for k, r, c in inst.info[s].options}
+        for sid in self.sessions:
+            opts = {(self.kidx[k], r): c for k, r, c in inst.info[sid].options}
             self.options.append(opts)
             self.option_list.append(sorted(opts))
         self.step_free = {r.room_id: r.accessible for r in inst.event.rooms}
         # -- people ------------------------------------------------------------------------------
         self.present = np.zeros((n_p, n_k), dtype=bool)
-        for k, i in self.kidx.items():
-            for p in inst.present[k]:
-                self.present[pidx[p], i] = True
+        for slot_id, i in self.kidx.items():
+            for pid in inst.present[slot_id]:
+                self.present[pidx[pid], i] = True
         # Person, score -> session (n_s, a sentinel row of run_at, when none).
         self.rank_session = np.full((n_p, 9), n_s, dtype=np.int64)
         fans: list[list[int]] = [[] for _ in range(n_s)]
         bits: list[list[int]] = [[] for _ in range(n_s)]
         for p, pid in enumerate(self.people):
             for sid, pts in inst.scores.get(pid, {}).items():
-                s = self.sidx.get(sid)
-                if s is None or inst.is_presenting(pid, sid) or not 0 < pts < 9:
+                found = self.sidx.get(sid)
+                if found is None or inst.is_presenting(pid, sid) or not 0 < pts < 9:
                     continue
-                self.rank_session[p, pts] = s
-                fans[s].append(p)
-                bits[s].append(pts)
+                self.rank_session[p, pts] = found
+                fans[found].append(p)
+                bits[found].append(pts)
         self.fans = [np.array(f, dtype=np.int64) for f in fans]
         self.fan_bits = [np.left_shift(1, np.array(b, dtype=np.int64)) for b in bits]
         # People touched when a session moves: its fans and its presenters.
@@ -134,9 +136,9 @@ class PlacementSearch:
         self.run_session: list[int] = []
         self.cell: list[tuple[int, str]] = []
         for sid in self.sessions:
-            for k, r in sorted(placement.get(sid, [])):
+            for slot_id, room_id in sorted(placement.get(sid, [])):
                 self.run_session.append(self.sidx[sid])
-                self.cell.append((self.kidx[k], r))
+                self.cell.append((self.kidx[slot_id], room_id))
         n_r = len(self.cell)
         self.occupant = {c: j for j, c in enumerate(self.cell)}
         self.run_at = np.full((n_s + 1, n_k), -1, dtype=np.int64)
@@ -185,17 +187,18 @@ class PlacementSearch:
             pairs_of[s] = sorted(i for p in self.touched[s].tolist() for i in by_person.get(p, []))
         self.pairs_of = [np.array(v, dtype=np.int64) for v in pairs_of]
         self.session_slots = np.full((n_s, max(1, self.max_runs)), -1, dtype=np.int64)
+        slots_of: dict[int, list[int]] = {}
+        for j, (k, _r) in enumerate(self.cell):
+            slots_of.setdefault(self.run_session[j], []).append(k)
         for s in multi:
-            ks = sorted(
-                k for k, _r in (self.cell[j] for j in range(n_r) if self.run_session[j] == s)
-            )
+            ks = sorted(slots_of[s])
             self.session_slots[s, : len(ks)] = ks
         # -- topics --------------------------------------------------------------------------------
         topics: dict[str, int] = {}
-        self.topic = []
+        self.topic: list[int] = []
         for sid in self.sessions:
-            t = by_id[sid].topic
-            self.topic.append(topics.setdefault(t.strip().lower(), len(topics)) if t else -1)
+            name = by_id[sid].topic
+            self.topic.append(topics.setdefault(name.strip().lower(), len(topics)) if name else -1)
         self.topic_count = np.zeros((n_k, max(1, len(topics))), dtype=np.int64)
         for j, (k, _r) in enumerate(self.cell):
             t = self.topic[self.run_session[j]]
@@ -426,26 +429,58 @@ def improve_placement(
 ) -> tuple[dict[str, list[tuple[str, str]]], bool]:
     """Improve ``placement`` by ``moves`` simulated-annealing moves.
 
+    The annealing converges in some :data:`_CYCLE_MOVES` moves; a longer search
+    is split into cycles, each reheated from the best placement so far.
     Returns the best placement seen and whether the search ran to its move
     count (``False``: the wall-clock cap stopped it, so it may not be reproducible).
     """
     if moves <= 0:
         return placement, True
     search = PlacementSearch(inst, placement, topic_penalty)
-    runs = search.movable
-    if not runs:
+    if not search.movable:
         return placement, True
     rng = random.Random(seed)
     start = time.perf_counter()
-    before = value = search.value
-    best_value, best_cells = value, list(search.cell)
+    before = best_value = search.value
+    best = placement
+    cycles = max(1, moves // _CYCLE_MOVES)
     accepted = 0
     completed = True
+    for c in range(cycles):
+        if c:
+            search = PlacementSearch(inst, best, topic_penalty)
+        n = moves // cycles + (1 if c < moves % cycles else 0)
+        value, cells, got, completed = _anneal(search, rng, n, start, time_cap)
+        accepted += got
+        if value > best_value + 1e-9:
+            search.cell = cells
+            best_value, best = value, search.placement()
+        if not completed:
+            break
+    logger.info(
+        "placement search: %d of %d moves accepted in %d cycles, %.2fs, value %.0f -> %.0f",
+        accepted,
+        moves,
+        cycles,
+        time.perf_counter() - start,
+        before,
+        best_value,
+    )
+    return best, completed
+
+
+def _anneal(
+    search: PlacementSearch, rng: random.Random, moves: int, start: float, time_cap: float
+) -> tuple[float, list[tuple[int, str]], int, bool]:
+    """One annealing cycle; returns the best value, its cells, moves accepted, completion."""
+    runs = search.movable
+    value = best_value = search.value
+    best_cells = list(search.cell)
+    accepted = 0
     ratio = _T_END / _T_START
     for i in range(moves):
         if i % 512 == 0 and time.perf_counter() - start > time_cap:
-            completed = False
-            break
+            return best_value, best_cells, accepted, False
         j = runs[rng.randrange(len(runs))]
         options = search.option_list[search.run_session[j]]
         target = options[rng.randrange(len(options))]
@@ -462,14 +497,4 @@ def improve_placement(
         else:
             # The reverse move: run j back to src (its swap partner, if any, returns too).
             search.move(j, src)
-    search.cell = best_cells
-    best = search.placement()
-    logger.info(
-        "placement search: %d of %d moves accepted in %.2fs, value %.0f -> %.0f",
-        accepted,
-        moves,
-        time.perf_counter() - start,
-        before,
-        best_value,
-    )
-    return best, completed
+    return best_value, best_cells, accepted, True

@@ -8,13 +8,22 @@ Only this package imports OR-Tools. :func:`solve_agenda` runs the stages:
 
    - *whole* (:mod:`.whole`, small events): one exact CP-SAT model of placement
      and assignment, proven optimal when time allows; or
-   - *decomposed* (large events): **placement** (:mod:`.placement`) of runs
-     into (slot, room) by CP-SAT on expected demand, then **assignment**
-     (:mod:`.assignment`) of people to runs by CP-SAT over ranked runs only,
-     then **fallback seating** (:mod:`.flow`) by min-cost flow per slot.
+   - *decomposed* (large events): **placement** from the greedy draft (CP-SAT
+     placement (:mod:`.placement`) on expected demand only when greedy is
+     stuck), improved by **simulated annealing** (:mod:`convening.solvers.improve`)
+     on what people would actually get, then **assignment** (:mod:`.assignment`)
+     of people to runs by CP-SAT over ranked runs only, then **fallback
+     seating** (:mod:`.flow`) by min-cost flow per slot.
 
 The greedy baseline (:mod:`convening.solvers.greedy`) provides hints for every
-CP-SAT model. Each model is split like PyJobShop's: variables, one method per
+CP-SAT model.
+
+Determinism: every stage's budget follows from the time limit alone. CP-SAT
+stops on deterministic time (scaled down for big models, which do less
+deterministic work per second) and the annealing on a move count calibrated
+to the time it is given on 2 cores; the wall clock (:meth:`Clock.wall_cap`,
+up to the solve's deadline) is only a safety net, and ``deterministic`` in the
+solver facts is ``False`` exactly when it stopped a stage. Each model is split like PyJobShop's: variables, one method per
 constraint family, objective terms.
 """
 
@@ -45,12 +54,12 @@ logger = logging.getLogger(__name__)
 _TOUR_SHARE = 0.1
 _PLACEMENT_SHARE = 0.25
 #: Share of the session budget for the placement annealing (decomposed).
-_SEARCH_SHARE = 0.55
+_SEARCH_SHARE = 0.35
 #: Share of the session budget for the assignment (decomposed); the rest is slack.
-_ASSIGNMENT_SHARE = 0.3
+_ASSIGNMENT_SHARE = 0.45
 #: Calibrated cost of one annealing move on 2 cores: fixed plus per person re-scored.
-_MOVE_SECONDS = 60e-6
-_MOVE_SECONDS_PER_PERSON = 1.5e-6
+_MOVE_SECONDS = 110e-6
+_MOVE_SECONDS_PER_PERSON = 2.5e-6
 
 
 def _gap(outcome: Outcome) -> float | None:

@@ -38,6 +38,10 @@ __all__ = ["AssignmentModel"]
 
 logger = logging.getLogger(__name__)
 
+#: Up to this many variables the deterministic budget is used in full; bigger models do
+#: less deterministic work per second, so their budget shrinks in proportion.
+_DET_VARIABLES = 20000
+
 
 class AssignmentModel:
     """The assignment CP-SAT model for a fixed placement.
@@ -233,6 +237,7 @@ class AssignmentModel:
             "assignment",
             scale=self.scale,
             hint_vars=[*self.x.values(), *self.u.values()],
+            det_scale=min(1.0, _DET_VARIABLES / max(1, len(self.x) + len(self.u))),
         )
         attends: dict[tuple[str, str], str] = {}
         fallback: list[tuple[str, str]] = []

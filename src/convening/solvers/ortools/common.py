@@ -102,6 +102,7 @@ def _params(
     budget: float,
     workers: int | None = None,
     wall_cap: float | None = None,
+    det_scale: float = 1.0,
 ) -> None:
     p = solver.parameters
     w = options.workers if workers is None else workers
@@ -111,7 +112,9 @@ def _params(
     if options.deterministic:
         if p.num_workers > 1:
             p.interleave_search = True
-        p.max_deterministic_time = max(0.05, budget * options.deterministic_ratio)
+            # Small batches stop close to the deterministic limit (the default overshoots it).
+            p.interleave_batch_size = p.num_workers
+        p.max_deterministic_time = max(0.05, budget * options.deterministic_ratio * det_scale)
     p.log_search_progress = options.log
     p.log_to_stdout = False
     if options.log:
@@ -136,6 +139,7 @@ def optimize(
     phase: str,
     scale: Mapping[str, float] | None = None,
     hint_vars: Sequence[Any] = (),
+    det_scale: float = 1.0,
 ) -> Outcome:
     """Maximise ``terms`` (weighted, or in ``options.lexicographic`` order).
 
@@ -157,6 +161,9 @@ def optimize(
         Multiplier per term before weighting (e.g. per-person fairness units).
     hint_vars
         Variables whose values are carried as hints from one lexicographic level to the next.
+    det_scale
+        Multiplier of the deterministic budget: big models do less deterministic
+        work per second, so callers scale it down to stop on it before the wall clock.
     """
     scale = scale or {}
     order = [t for t in options.lexicographic if t in terms] if options.lexicographic else []
@@ -168,7 +175,7 @@ def optimize(
         }
         expr = sum(c * terms[name] for name, c in sorted(coeffs.items()) if c)
         model.maximize(expr)
-        return _run(model, terms, options, budget, clock, phase, None, t0)
+        return _run(model, terms, options, budget, clock, phase, None, t0, det_scale)
     # Lexicographic: each level gets an equal share of the budget; earlier levels are kept.
     outcome: Outcome | None = None
     all_optimal = True
@@ -177,7 +184,9 @@ def optimize(
         share = remaining / (len(order) - i)
         model.clear_objective()
         model.maximize(terms[name])
-        outcome = _run(model, terms, options, share, clock, f"{phase}:{name}", terms[name], t0)
+        outcome = _run(
+            model, terms, options, share, clock, f"{phase}:{name}", terms[name], t0, det_scale
+        )
         if not outcome.found:
             return outcome
         all_optimal &= outcome.status == "optimal"
@@ -201,10 +210,15 @@ def _run(
     phase: str,
     score: Any,
     t0: float,
+    det_scale: float = 1.0,
 ) -> Outcome:
     solver = cp_model.CpSolver()
     _params(
-        solver, options, budget, wall_cap=clock.wall_cap(budget) if options.deterministic else None
+        solver,
+        options,
+        budget,
+        wall_cap=clock.wall_cap(budget) if options.deterministic else None,
+        det_scale=det_scale,
     )
     started = time.perf_counter()
     status = solver.solve(model, _Callback(clock, phase, score))

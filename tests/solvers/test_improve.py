@@ -1,0 +1,121 @@
+"""The placement annealing: its incremental evaluation, its moves' rules, reproducibility."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from convening.solvers.greedy import place_greedy
+from convening.solvers.improve import PlacementSearch, improve_placement
+from convening.solvers.instance import AgendaInstance
+from tests.solvers.agenda_events import medium_event
+
+
+def _run_rules(inst: AgendaInstance, placement: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """Hard rules about runs alone, checked from scratch."""
+    problems = []
+    cells: set[tuple[str, str]] = set()
+    seats: dict[str, int] = {}
+    busy: set[tuple[str, str]] = set()
+    for sid, runs in placement.items():
+        session = inst.event.session_by_id[sid]
+        options = {(k, r): c for k, r, c in inst.info[sid].options}
+        if len(runs) != session.offered:
+            problems.append(f"{sid} runs {len(runs)} times")
+        if len({k for k, _r in runs}) != len(runs):
+            problems.append(f"{sid} twice in a slot")
+        for k, r in runs:
+            if (k, r) not in options:
+                problems.append(f"{sid} may not run in {k}/{r}")
+                continue
+            if (k, r) in cells:
+                problems.append(f"room {r} double-booked in {k}")
+            cells.add((k, r))
+            seats[k] = seats.get(k, 0) + options[(k, r)]
+            for p in session.presenters:
+                if (p, k) in busy:
+                    problems.append(f"{p} presents twice in {k}")
+                busy.add((p, k))
+    for k, present in inst.present.items():
+        if k in seats and seats[k] < len(present):
+            problems.append(f"slot {k} lacks seats")
+    return problems
+
+
+def test_incremental_value_matches_a_fresh_evaluation_after_random_moves() -> None:
+    inst = AgendaInstance(medium_event(1))
+    placement = place_greedy(inst)
+    assert placement is not None
+    search = PlacementSearch(inst, placement)
+    rng = random.Random(7)
+    moved = 0
+    for _ in range(400):
+        j = rng.choice(search.movable)
+        target = rng.choice(search.option_list[search.run_session[j]])
+        if search.allowed(j, target):
+            search.move(j, target)
+            moved += 1
+    assert moved > 50
+    now = search.placement()
+    assert _run_rules(inst, now) == []
+    fresh = PlacementSearch(inst, now)
+    assert search.value == pytest.approx(fresh.value)
+    assert search.value == pytest.approx(search.total())
+
+
+def test_a_move_and_its_reverse_restore_the_value() -> None:
+    inst = AgendaInstance(medium_event(2))
+    placement = place_greedy(inst)
+    assert placement is not None
+    search = PlacementSearch(inst, placement)
+    before = search.value
+    rng = random.Random(3)
+    for _ in range(200):
+        j = rng.choice(search.movable)
+        target = rng.choice(search.option_list[search.run_session[j]])
+        if not search.allowed(j, target):
+            continue
+        src = search.cell[j]
+        delta = search.move(j, target)
+        back = search.move(j, src)
+        assert delta == pytest.approx(-back)
+    assert search.value == pytest.approx(before)
+    assert search.placement() == PlacementSearch(inst, placement).placement()
+
+
+def test_annealing_keeps_the_rules_never_worsens_and_is_reproducible() -> None:
+    inst = AgendaInstance(medium_event(3))
+    placement = place_greedy(inst)
+    assert placement is not None
+    start = PlacementSearch(inst, placement).value
+    first, done = improve_placement(inst, placement, moves=3000, seed=5)
+    second, _ = improve_placement(inst, placement, moves=3000, seed=5)
+    assert done
+    assert first == second
+    assert _run_rules(inst, first) == []
+    assert PlacementSearch(inst, first).value >= start
+
+
+def test_a_session_offered_twice_counts_once_per_person() -> None:
+    inst = AgendaInstance(medium_event(4))
+    placement = place_greedy(inst)
+    assert placement is not None
+    search = PlacementSearch(inst, placement)
+    # Per person, the value never exceeds their best scores over distinct sessions.
+    points = search.value + search._overflow(__import__("numpy").arange(len(search.cell)))
+    points += search.topic_penalty * float((search.topic_count - 1).clip(0).sum())
+    best_possible = sum(
+        sum(sorted(inst.scores.get(p.participant_id, {}).values(), reverse=True)[:4])
+        for p in inst.people
+    )
+    assert points <= best_possible
+
+
+def test_the_wall_clock_cap_is_reported() -> None:
+    inst = AgendaInstance(medium_event(5))
+    placement = place_greedy(inst)
+    assert placement is not None
+    result, done = improve_placement(inst, placement, moves=10**7, seed=0, time_cap=0.0)
+    assert not done
+    assert _run_rules(inst, result) == []
