@@ -8,6 +8,7 @@ and rules, and every relaxation it proposes must give an event that
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import warnings
 from collections.abc import Callable
@@ -463,3 +464,26 @@ def test_explanation_agrees_with_the_solver(event: Event) -> None:
                 changed = relaxation.apply(event)
                 if len(explanation.conflicts) == 1:
                     assert plans(changed), relaxation.text
+
+
+def test_solve_names_the_conflict_when_no_plan_exists() -> None:
+    """solve() itself explains: the rule and the rows involved, proven."""
+    from convening import EventBuilder, InfeasibleError, SolveOptions, solve
+
+    b = EventBuilder("Impossible", "Albany, NY", "America/New_York")
+    b.add_city("c1", "Albany", "NY")
+    b.add_participant("p1", "Person", city_id="c1", role="official")
+    b.add_room("r1", "Room", 5)
+    b.add_slot("b1", dt.datetime(2027, 4, 20, 9), dt.datetime(2027, 4, 20, 10), "breakout")
+    b.add_slot("b2", dt.datetime(2027, 4, 20, 11), dt.datetime(2027, 4, 20, 12), "breakout")
+    b.add_session("only", "Only session", offered=2)  # p1 cannot attend it twice
+    event = b.build()
+    with pytest.raises(InfeasibleError) as info:
+        solve(event, SolveOptions(time_limit=5))
+    error = info.value
+    assert error.proven
+    assert error.explanation is not None and not error.explanation.feasible
+    assert any("sessions row 2" in line for line in error.reasons)
+    # Offering it once would leave the second slot empty: no single change is enough.
+    assert "nobody attends session only" in str(error)
+    assert "No single change" in str(error)

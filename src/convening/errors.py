@@ -179,11 +179,22 @@ class InfeasibleError(ConveningError):
     proven
         ``True`` when the solver proved that no plan exists; ``False`` when it
         only found none in the time it had.
+    explanation
+        The :class:`~convening.explain.Explanation` behind ``reasons``, when
+        the conflicting rules were looked for.
     """
 
-    def __init__(self, message: str, reasons: Sequence[str] = (), *, proven: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        reasons: Sequence[str] = (),
+        *,
+        proven: bool = False,
+        explanation: Any = None,
+    ) -> None:
         self.reasons = list(reasons)
         self.proven = proven
+        self.explanation = explanation
         text = message
         if self.reasons:
             text += "\n" + "\n".join(f"  - {r}" for r in self.reasons)

@@ -41,6 +41,7 @@ __all__ = [
     "Conflict",
     "Explanation",
     "Relaxation",
+    "explain_failure",
     "explain_infeasibility",
     "infeasible_error",
 ]
@@ -373,9 +374,54 @@ def infeasible_error(
     The explanation itself is kept as the error's ``explanation`` attribute.
     """
     explanation = explain_infeasibility(event, time_limit=time_limit, seed=seed)
-    error = InfeasibleError(message, explanation.lines())
-    error.explanation = explanation  # type: ignore[attr-defined]
-    return error
+    return InfeasibleError(
+        message,
+        explanation.lines(),
+        proven=not explanation.feasible and not explanation.cut_short,
+        explanation=explanation,
+    )
+
+
+def explain_failure(
+    event: Event, error: InfeasibleError, *, time_limit: float = 30.0, seed: int = 0
+) -> InfeasibleError:
+    """What to tell a planner when a solver found no plan.
+
+    A solver that decomposes the problem may fail where a plan exists, so
+    the event's rules are checked exactly: if they conflict, the error names
+    the conflicts and verified relaxations; if they do not, the solver's own
+    error is returned with a note that the rules can all be kept.
+
+    Parameters
+    ----------
+    event
+        The event that was being planned.
+    error
+        The solver's error.
+    time_limit, seed
+        For :func:`explain_infeasibility`.
+    """
+    explanation = explain_infeasibility(event, time_limit=time_limit, seed=seed)
+    if not explanation.feasible:
+        count = len(explanation.conflicts)
+        return InfeasibleError(
+            f"No plan keeps every rule; {count} conflict{'s' if count != 1 else ''} found.",
+            explanation.lines(),
+            proven=not explanation.cut_short,
+            explanation=explanation,
+        )
+    note = (
+        "The event's rules can all be kept together, so a plan exists: "
+        "raise the time limit, or add seats so that one is easier to find."
+    )
+    if explanation.cut_short:
+        note = "The search for conflicting rules ran out of time; raise the time limit."
+    return InfeasibleError(
+        str(error).splitlines()[0],
+        [*error.reasons, note],
+        proven=False,
+        explanation=explanation,
+    )
 
 
 def _merge_networking(found: list[tuple[str, Any]]) -> list[tuple[str, Any]]:

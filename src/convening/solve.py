@@ -211,36 +211,27 @@ def solve(
         When no plan keeps every rule, or none was found in time (the message
         says which and what to do next).
     """
-    from convening.solvers.greedy import solve_greedy
     from convening.solvers.instance import AgendaInstance, build_runs
-    from convening.solvers.ortools import Clock, solve_agenda
+    from convening.solvers.ortools import Clock
 
     options = options or SolveOptions()
     clock = Clock(progress)
     inst = AgendaInstance(event)
-    info: dict[str, Any]
-    if options.method == "greedy":
-        result = solve_greedy(inst, options.seed)
-        if result is None:
-            raise InfeasibleError(
-                "The greedy agenda got stuck; use another method or add seats.",
-            )
-        optimal = False
-        info = {"method": "greedy", "deterministic": True, "solver_gap": None}
-    else:
-        agenda_options = options
-        if _has_tables(event):
-            # Tables get their share of the time limit, so the whole solve keeps to it.
-            agenda_options = attrs.evolve(
-                options, time_limit=options.time_limit * (1 - options.table_share)
-            )
-        # The wall clock is a safety net at the agenda's share of the limit; stages stop on
-        # deterministic time and move counts well before it on a normal machine.
-        clock.deadline = _DEADLINE_SHARE * agenda_options.time_limit
-        result, optimal, info = solve_agenda(inst, agenda_options, clock)
-    runs: list[Run] = build_runs(inst, result)  # type: ignore[assignment]
+    try:
+        result, optimal, info = _plan_agenda(inst, options, clock)
+        runs: list[Run] = build_runs(inst, result)  # type: ignore[assignment]
+        tables = _seat_tables(event, runs, options, clock)
+    except InfeasibleError as error:
+        if error.explanation is not None or (error.proven and error.reasons):
+            raise
+        # Say which rules clash, in the planner's words, or that none do.
+        from convening.explain import explain_failure
+
+        clock.report("explaining", None)
+        raise explain_failure(
+            event, error, time_limit=max(5.0, options.time_limit / 2), seed=options.seed
+        ) from None
     status = SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE
-    tables = _seat_tables(event, runs, options, clock)
     metrics = agenda_metrics(event, runs)
     metrics.update(table_metrics(event, tables))
     metrics.update(
@@ -260,6 +251,29 @@ def solve(
         metrics["preference_score_pct"],
     )
     return Plan(event, runs, tables, status, metrics)
+
+
+def _plan_agenda(inst: Any, options: SolveOptions, clock: Any) -> tuple[Any, bool, dict[str, Any]]:
+    """Where sessions and tours run and who attends: (result, proven optimal, solver info)."""
+    from convening.solvers.greedy import solve_greedy
+    from convening.solvers.ortools import solve_agenda
+
+    if options.method == "greedy":
+        result = solve_greedy(inst, options.seed)
+        if result is None:
+            raise InfeasibleError("The greedy agenda got stuck; use another method or add seats.")
+        return result, False, {"method": "greedy", "deterministic": True, "solver_gap": None}
+    agenda_options = options
+    if _has_tables(inst.event):
+        # Tables get their share of the time limit, so the whole solve keeps to it.
+        agenda_options = attrs.evolve(
+            options, time_limit=options.time_limit * (1 - options.table_share)
+        )
+    # The wall clock is a safety net at the agenda's share of the limit; stages stop on
+    # deterministic time and move counts well before it on a normal machine.
+    clock.deadline = _DEADLINE_SHARE * agenda_options.time_limit
+    result, optimal, info = solve_agenda(inst, agenda_options, clock)
+    return result, optimal, info
 
 
 def _has_tables(event: Event) -> bool:
