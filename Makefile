@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/convening demo --out $(OUT)
+	$(BIN)/convening demo --out $(OUT) --force
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
