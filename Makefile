@@ -26,8 +26,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks examples
 	$(BIN)/mypy
 
+# Every benchmark; each rewrites its own section of benchmarks/RESULTS.md (1,700 cities: add
+# `$(BIN)/python benchmarks/run_agenda.py 1700`, about 5 minutes).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run_agenda.py 4 50 500
+	$(BIN)/python benchmarks/run_tables.py
+	$(BIN)/python benchmarks/run_replan.py
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info src/*.egg-info

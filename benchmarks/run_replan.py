@@ -18,7 +18,7 @@ max RSS). Changes:
 
 *Forced* is the lower bound on people who must move (their room is gone, or
 their session cannot run where it did); the re-plan should move at most a
-few more. Results go to ``benchmarks/RESULTS_replan.md``.
+few more. Results go to the replan section of ``benchmarks/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -35,10 +35,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from results import write_section  # noqa: E402
+
 #: cities -> (label, first-solve time limit in seconds)
 TABLE = {50: ("50 cities", 20.0), 500: ("500 cities", 90.0)}
 CHANGES = ("cancel", "room")
-RESULTS = HERE / "RESULTS_replan.md"
 WORKERS = 2
 
 
@@ -150,7 +151,7 @@ def _run(args: list[str]) -> str:
 
 
 def write_table(rows: list[dict[str, object]]) -> None:
-    """Write RESULTS_replan.md."""
+    """Write the replan section of RESULTS.md."""
     lines = [
         "# Re-planning benchmark",
         "",
@@ -175,7 +176,7 @@ def write_table(rows: list[dict[str, object]]) -> None:
             f"{r['cores']} of {r['cpu_count']} |"
         )
     lines.append("")
-    RESULTS.write_text("\n".join(lines))
+    write_section("replan", ["", *lines])
 
 
 def main(argv: list[str]) -> None:

@@ -1,4 +1,4 @@
-"""Benchmark the networking table seating; writes ``benchmarks/RESULTS_tables.md``.
+"""Benchmark the networking table seating; writes the tables section of ``benchmarks/RESULTS.md``.
 
 Run with ``python benchmarks/run_tables.py``. Pure social golfer instances
 are events of one-person cities with networking slots only; the dense ones
@@ -14,7 +14,8 @@ import platform
 import time
 import warnings
 from collections import Counter
-from pathlib import Path
+
+from results import write_section
 
 from convening import Event, EventBuilder, Plan
 from convening.errors import ConveningWarning
@@ -23,7 +24,6 @@ from convening.solvers.tables.problem import golfer_problem, repeats
 from convening.solvers.tables.search import TableSearch, Weights
 from convening.validate import validate
 
-OUT = Path(__file__).with_name("RESULTS_tables.md")
 DAY = dt.datetime(2027, 4, 20)
 TOPICS = ("housing", "transit", "workforce", "climate", "finance")
 
@@ -191,7 +191,7 @@ def main() -> None:
         "|" + "---|" * len(header),
     ]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
-    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_section("tables", ["", *lines, ""])
     print("\n".join(lines))
 
 
