@@ -65,9 +65,8 @@ def plot_city_meetings(plan: Plan, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("City")
     ax.set_ylabel("City")
     rounds = len({t.slot_id for t in tables})
-    ax.set_title(
-        f"Times two cities shared a networking table ({rounds} networking slots)", loc="left"
-    )
+    # Two lines, so that a small event's narrow figure does not cut the title off.
+    ax.set_title(f"Times two cities shared a networking table\n({rounds} networking slots)")
     if len(cities) <= _MAX_ANNOTATED:
         top = max(1, int(counts.max(initial=0)))
         for i in range(len(cities)):
