@@ -21,7 +21,6 @@ from convening.validate import (
     PlanError,
     Violation,
     check_plan,
-    fewest_networking_tables,
     validate,
 )
 
@@ -614,7 +613,7 @@ def deal(event: Event, tables: int) -> Plan:
 
 def test_a_large_delegation_needs_one_table_per_member() -> None:
     event = networking_event(delegation=5, others=2, table_size=8)
-    assert fewest_networking_tables(event.present("lunch"), 8) == 5
+    assert event.networking_tables("lunch") == 5
     assert validate(event, deal(event, 5)) == []
     assert codes(deal(event, 1)) == {"networking-table-count", "delegation-apart"}
     assert codes(deal(event, 6)) == {"networking-table-count"}
@@ -622,7 +621,7 @@ def test_a_large_delegation_needs_one_table_per_member() -> None:
 
 def test_otherwise_the_fewest_tables_that_seat_everyone() -> None:
     event = networking_event(delegation=2, others=15, table_size=8)
-    assert fewest_networking_tables(event.present("lunch"), 8) == 3
+    assert event.networking_tables("lunch") == 3
     assert validate(event, deal(event, 3)) == []
     assert codes(deal(event, 4)) == {"networking-table-count"}
 

@@ -862,12 +862,10 @@ def _setting(event: Event, part: str) -> tuple[str, str, str]:
             "one-activity-per-slot",
         )
     slot_ids = part.split(":", 1)[1].split(",")
-    from convening.validate import fewest_networking_tables
-
     slot = event.slot_by_id[slot_ids[0]]
     present = event.present(slot)
     size = event.table_size(slot.slot_id)
-    tables = fewest_networking_tables(present, size)
+    tables = event.networking_tables(slot)
     which = "slot" if len(slot_ids) == 1 else "slots"
     return (
         f"In networking {which} {_and(slot_ids)}",

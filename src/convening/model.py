@@ -196,6 +196,15 @@ class Participant:
     departs: dt.datetime | None = None
     row: int | None = _row()
 
+    @property
+    def is_coach(self) -> bool:
+        """Whether the person coaches delegations in action planning.
+
+        Facilitators outside every delegation coach; a facilitator listed with
+        a city sits with that city's delegation.
+        """
+        return self.role is Role.FACILITATOR and self.city_id is None
+
     def is_present(self, slot: Slot) -> bool:
         """Whether the person is at the event for the whole of ``slot``."""
         if self.arrives is not None and self.arrives > slot.start:
@@ -514,6 +523,19 @@ class Event:
                 return setting.table_size
         return DEFAULT_TABLE_SIZE
 
+    def networking_tables(self, slot: Slot | str) -> int:
+        """How many tables networking slot ``slot`` uses (see :func:`fewest_tables`)."""
+        if isinstance(slot, str):
+            slot = self.slot_by_id[slot]
+        present = self.present(slot)
+        per_city: dict[str, int] = {}
+        for p in present:
+            if p.city_id is not None:
+                per_city[p.city_id] = per_city.get(p.city_id, 0) + 1
+        return fewest_tables(
+            len(present), self.table_size(slot.slot_id), max(per_city.values(), default=0)
+        )
+
     def ranks_of(self, participant_id: str) -> Mapping[str, int]:
         """A participant's ranks by item id (the best rank if an item is ranked twice)."""
         return self.ranks.get(participant_id, {})
@@ -538,6 +560,17 @@ class Event:
     def localize(self, moment: dt.datetime) -> dt.datetime:
         """Attach the event's time zone to a local wall-clock time."""
         return moment.replace(tzinfo=self.zone)
+
+
+def fewest_tables(present: int, table_size: int, largest_delegation: int) -> int:
+    """The tables a networking slot uses: the fewest of ``table_size`` that seat ``present``.
+
+    More only where a delegation is larger than that number, since its members
+    all sit at different tables.
+    """
+    if present == 0:
+        return 0
+    return max(-(-present // table_size), largest_delegation)
 
 
 def unchecked_event(**fields: Any) -> Event:

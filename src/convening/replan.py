@@ -302,7 +302,6 @@ def _reseat_networking(
     from convening.solvers.ortools.replan import reseat_networking_slot
     from convening.solvers.tables import TableOptions
     from convening.solvers.tables.networking import person_topics, seat_networking
-    from convening.validate import fewest_networking_tables
 
     slots = event.slots_of(SlotKind.NETWORKING)
     if not slots:
@@ -319,7 +318,7 @@ def _reseat_networking(
             continue
         before = {pid: t.number for t in old for pid in t.members}
         members = {t.number: t.members for t in old}
-        n_tables = fewest_networking_tables(present, event.table_size(k))
+        n_tables = event.networking_tables(k)
         ids = [p.participant_id for p in present]
         seat = reseat_networking_slot(ids, _groups(present), before, n_tables, met, members)
         if seat is None or not _rules_hold(event, k, seat):
@@ -352,7 +351,6 @@ def _reseat_networking(
 
 
 def _reseat_action_planning(event: Event, previous: Plan) -> list[Table]:
-    from convening.solvers.tables.action_planning import is_coach
 
     tables: list[Table] = []
     for slot in event.slots_of(SlotKind.ACTION_PLANNING):
@@ -360,7 +358,7 @@ def _reseat_action_planning(event: Event, previous: Plan) -> list[Table]:
         present = event.present(slot)
         here = {p.participant_id for p in present}
         cities = [d for d in event.delegations if any(m.participant_id in here for m in d.members)]
-        coaches = [p for p in present if is_coach(p)]
+        coaches = [p for p in present if p.is_coach]
         if len(coaches) > len(cities):
             raise InfeasibleError(
                 f"Action planning in slot {k}: {len(coaches)} facilitators present "
@@ -399,7 +397,7 @@ def _reseat_action_planning(event: Event, previous: Plan) -> list[Table]:
         support = [
             p.participant_id
             for p in present
-            if p.participant_id not in delegates and not is_coach(p)
+            if p.participant_id not in delegates and not p.is_coach
         ]
         wanted: list[tuple[str | None, int | None]] = [
             (d.city_id, old_number.get(d.city_id)) for d in cities

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 import attrs
@@ -78,7 +77,7 @@ def summarize(event: Event) -> EventSummary:
             note = f"{len(tours)} tours may run"
         elif slot.kind is SlotKind.NETWORKING:
             size = event.table_size(slot.slot_id)
-            tables = math.ceil(present / size) if present else 0
+            tables = event.networking_tables(slot)
             places = tables * size
             note = f"{tables} tables of at most {size}"
         elif slot.kind is SlotKind.ACTION_PLANNING:

@@ -15,7 +15,6 @@ the planner's words), so a test or a planner can tell which rule broke.
 from __future__ import annotations
 
 import logging
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
@@ -23,10 +22,10 @@ from typing import Any, TypeVar
 import attrs
 
 from convening.errors import ConveningError
-from convening.model import Event, Participant, Role, Slot, SlotKind
+from convening.model import Event, Slot, SlotKind
 from convening.plan import ActivityKind, Plan, Run, Table
 
-__all__ = ["RULES", "PlanError", "Violation", "check_plan", "fewest_networking_tables", "validate"]
+__all__ = ["RULES", "PlanError", "Violation", "check_plan", "validate"]
 
 logger = logging.getLogger(__name__)
 
@@ -631,18 +630,6 @@ def _check_numbers(slot_id: str, tables: Sequence[Table], found: list[Violation]
         )
 
 
-def fewest_networking_tables(present: Sequence[Participant], table_size: int) -> int:
-    """The number of networking tables a slot must use for the people ``present``.
-
-    The fewest tables of ``table_size`` that seat everyone, or more when a
-    delegation is larger than that: its members must all sit apart.
-    """
-    if not present:
-        return 0
-    largest = max(Counter(p.city_id for p in present if p.city_id is not None).values(), default=0)
-    return max(math.ceil(len(present) / table_size), largest)
-
-
 def _check_networking(event: Event, tables: Sequence[Table], found: list[Violation]) -> None:
     people = event.participant_by_id
     by_slot = _tables_by_slot(tables, ActivityKind.NETWORKING)
@@ -652,7 +639,7 @@ def _check_networking(event: Event, tables: Sequence[Table], found: list[Violati
         size = event.table_size(sid)
         present = event.present(slot)
         _check_numbers(sid, mine, found)
-        wanted = fewest_networking_tables(present, size)
+        wanted = event.networking_tables(slot)
         if len(mine) != wanted:
             found.append(
                 Violation(
@@ -698,11 +685,6 @@ def _check_networking(event: Event, tables: Sequence[Table], found: list[Violati
                         sid,
                     )
                 )
-
-
-def _is_coach(person: Participant) -> bool:
-    """Facilitators outside every delegation coach delegations' tables."""
-    return person.role is Role.FACILITATOR and person.city_id is None
 
 
 def _check_action_planning(event: Event, tables: Sequence[Table], found: list[Violation]) -> None:
@@ -760,11 +742,11 @@ def _check_action_planning(event: Event, tables: Sequence[Table], found: list[Vi
 
         # A delegation's table holds the delegation and at most one facilitator, its coach.
         for table in mine:
-            facilitators = [pid for pid in table.members if _is_coach(people[pid])]
+            facilitators = [pid for pid in table.members if people[pid].is_coach]
             if table.city_id is not None:
                 for pid in table.members:
                     person = people[pid]
-                    if person.city_id != table.city_id and not _is_coach(person):
+                    if person.city_id != table.city_id and not person.is_coach:
                         found.append(
                             Violation(
                                 "delegation-table",
@@ -789,7 +771,7 @@ def _check_action_planning(event: Event, tables: Sequence[Table], found: list[Vi
                 table.city_id is None
                 or table.coach not in table.members
                 or table.coach not in people
-                or not _is_coach(people[table.coach])
+                or not people[table.coach].is_coach
             ):
                 found.append(
                     Violation(

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 from ortools.graph.python import linear_sum_assignment
 
 from convening.errors import InfeasibleError
-from convening.model import Event, Participant, Role, SlotKind
+from convening.model import Event, SlotKind
 from convening.plan import ActivityKind, Table
 
 if TYPE_CHECKING:
     from convening.solvers.tables import TableOptions
 
-__all__ = ["is_coach", "seat_action_planning"]
+__all__ = ["seat_action_planning"]
 
 logger = logging.getLogger(__name__)
 
@@ -35,11 +35,6 @@ TOPIC_SCORE = 10
 CONTINUITY_SCORE = 40
 #: Score of coaching a delegation that had no coach in the slot before.
 UNCOACHED_SCORE = 60
-
-
-def is_coach(person: Participant) -> bool:
-    """Facilitators outside every delegation coach delegations' tables."""
-    return person.role is Role.FACILITATOR and person.city_id is None
 
 
 def seat_action_planning(event: Event, options: TableOptions | None = None) -> list[Table]:
@@ -68,7 +63,7 @@ def seat_action_planning(event: Event, options: TableOptions | None = None) -> l
         present = event.present(slot)
         here = {p.participant_id for p in present}
         cities = [d for d in event.delegations if any(m.participant_id in here for m in d.members)]
-        coaches = [p for p in present if is_coach(p)]
+        coaches = [p for p in present if p.is_coach]
         if len(coaches) > len(cities):
             raise InfeasibleError(
                 f"Action planning in slot {slot.slot_id}: {len(coaches)} facilitators present "
@@ -129,7 +124,7 @@ def seat_action_planning(event: Event, options: TableOptions | None = None) -> l
         support = [
             p.participant_id
             for p in present
-            if p.participant_id not in delegates and not is_coach(p)
+            if p.participant_id not in delegates and not p.is_coach
         ]
         if support:
             tables.append(Table(slot.slot_id, number + 1, ActivityKind.ACTION_PLANNING, support))

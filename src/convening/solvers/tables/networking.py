@@ -18,10 +18,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from convening.errors import InfeasibleError
-from convening.model import Event, Participant, Role, RuleKind, Slot, SlotKind
+from convening.model import Event, Participant, Role, RuleKind, Slot, SlotKind, fewest_tables
 from convening.plan import ActivityKind, Run, Table
 from convening.solvers.tables import constructions
-from convening.solvers.tables.problem import Round, SeatingProblem, tables_needed
+from convening.solvers.tables.problem import Round, SeatingProblem
 from convening.solvers.tables.search import TableSearch, Weights
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def build_problem(
         present = [index[p.participant_id] for p in event.present(slot)]
         size = event.table_size(slot.slot_id)
         largest = max(Counter(int(delegation[i]) for i in present).values(), default=0)
-        n_tables = tables_needed(len(present), size, largest)
+        n_tables = fewest_tables(len(present), size, largest)
         capacity = -(-len(present) // n_tables) if n_tables else 0
         rnd = Round(slot.slot_id, np.array(sorted(present), dtype=np.int64), n_tables, capacity)
         here = set(present)

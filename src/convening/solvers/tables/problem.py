@@ -14,24 +14,16 @@ pure social golfer instance (:func:`golfer_problem`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Round", "SeatingProblem", "golfer_problem", "tables_needed"]
+__all__ = ["Round", "SeatingProblem", "golfer_problem"]
 
 #: Delegation id shared by every empty seat.
 EMPTY_SEAT = -1
-
-
-def tables_needed(present: int, table_size: int, largest_delegation: int) -> int:
-    """The fewest tables of ``table_size`` seating ``present`` people, delegations apart."""
-    if present == 0:
-        return 0
-    return max(math.ceil(present / table_size), largest_delegation)
 
 
 @attrs.define(eq=False)
