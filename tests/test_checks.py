@@ -377,3 +377,53 @@ def test_an_event_needs_people_and_slots_whether_read_or_built() -> None:
         ("participants", "the sheet has no rows; an event needs at least 1"),
         ("slots", "the sheet has no rows; an event needs at least 1"),
     ]
+
+
+NETWORKING_RULES: list[tuple[str, Mutation, int, str]] = [
+    (
+        "together inside one delegation",
+        lambda b: b.add_networking_rule("together", "c0-a", "c0-b"),
+        2,
+        "both in the c0 delegation",
+    ),
+    (
+        "together and apart on one pair",
+        lambda b: (
+            b.add_networking_rule("together", "c0-a", "c1-a"),
+            b.add_networking_rule("apart", "c1-a", "c0-a", slot_id="lunch"),
+        ),
+        3,
+        "kept apart here but together in row 2",
+    ),
+    (
+        "more hosts than tables",
+        lambda b: (
+            [b.add_networking_rule("host", f"c{c}-a") for c in range(4)]
+            + [b.add_networking_rule("host", "f1")]
+        ),
+        6,
+        "5 hosts are present in networking slot lunch but it has 4 tables",
+    ),
+    (
+        "together group larger than a table",
+        lambda b: (
+            [b.add_networking_rule("together", f"c{c}-a", f"c{c + 1}-a") for c in range(3)]
+            + [b.add_networking_rule("together", "c3-a", "f1")]
+        ),
+        5,
+        "together rules join 5 people",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "row", "words"),
+    [c[1:] for c in NETWORKING_RULES],
+    ids=[c[0] for c in NETWORKING_RULES],
+)
+def test_impossible_networking_rules_are_input_errors(
+    mutate: Mutation, row: int, words: str
+) -> None:
+    problems = [p for p in problems_of(mutate) if words in p.message]
+    assert problems, [str(p) for p in problems_of(mutate)]
+    assert (problems[0].sheet, problems[0].row) == ("networking_rules", row)

@@ -531,9 +531,13 @@ def test_each_broken_rule_is_reported_by_its_code(
     assert isinstance(info.value, ConveningError)
 
 
+#: Rules tested below with events of their own (networking_rules).
+RULES_TESTED_APART = {"networking-together", "networking-apart", "networking-host"}
+
+
 def test_every_rule_has_a_mutation_that_breaks_it() -> None:
     covered = set().union(*(e for _, _, e in MUTATIONS))
-    assert covered == set(RULES)
+    assert covered | RULES_TESTED_APART == set(RULES)
 
 
 def test_violations_name_the_slot_person_and_activity() -> None:
@@ -841,3 +845,55 @@ def test_any_plan_at_all_is_reported_never_crashes(runs: list[Run], tables: list
         # Every added run is one run too many; every added seat, a second activity.
         # Only empty tables can go unreported (an empty support table harms no one).
         assert found or (not runs and all(not t.members for t in tables))
+
+
+# -- networking rules -------------------------------------------------------------------------
+
+
+def rules_event() -> Event:
+    """Eight people at two tables of four, with one rule of each kind."""
+    b = EventBuilder("E", "Albany, NY", "America/New_York")
+    for i in range(8):
+        b.add_participant(f"o{i}", f"Other {i}", role="staff")
+    b.add_slot("lunch", at(12), at(13), "networking")
+    b.set_table_size("lunch", 4)
+    b.add_networking_rule("together", "o0", "o1")
+    b.add_networking_rule("apart", "o2", "o3")
+    b.add_networking_rule("host", "o4")
+    b.add_networking_rule("host", "o5", slot_id="lunch")
+    return b.build()
+
+
+def seated(event: Event, first: list[str], second: list[str]) -> Plan:
+    tables = [Table("lunch", 1, NETWORKING, first), Table("lunch", 2, NETWORKING, second)]
+    return Plan(event, runs=[], tables=tables)
+
+
+def test_a_seating_that_keeps_every_networking_rule_passes() -> None:
+    event = rules_event()
+    assert validate(event, seated(event, ["o0", "o1", "o2", "o4"], ["o3", "o5", "o6", "o7"])) == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "rule", "words"),
+    [
+        (["o0", "o2", "o6", "o4"], ["o1", "o3", "o5", "o7"], "networking-together", "row 2"),
+        (["o0", "o1", "o2", "o3"], ["o4", "o5", "o6", "o7"], "networking-apart", "row 3"),
+        (["o0", "o1", "o4", "o5"], ["o2", "o3", "o6", "o7"][::-1], "networking-host", "share"),
+    ],
+    ids=["together pair apart", "apart pair together", "two hosts at one table"],
+)
+def test_networking_rules_are_hard_rules(
+    first: list[str], second: list[str], rule: str, words: str
+) -> None:
+    event = rules_event()
+    found = validate(event, seated(event, first, second))
+    assert rule in {v.rule for v in found}
+    assert any(words in v.message for v in found if v.rule == rule)
+
+
+def test_as_many_hosts_as_tables_means_a_host_at_every_table() -> None:
+    event = rules_event()
+    found = validate(event, seated(event, ["o0", "o1", "o2", "o6"], ["o3", "o4", "o5", "o7"]))
+    messages = [v.message for v in found if v.rule == "networking-host"]
+    assert any("table 1 in lunch has no host" in m for m in messages), messages

@@ -101,6 +101,7 @@ def check_event(
         # row is there: with rows left out, shortages would be ones the planner does not have.
         _check_capacity(event, out)
         _check_presenters(event, out)
+        _check_networking_rules(event, out)
     return sorted(out.problems, key=Problem.sort_key)
 
 
@@ -848,3 +849,104 @@ def _check_presenters(event: Event, out: ProblemLog) -> None:
                         "presenters",
                         pid,
                     )
+
+
+def _check_networking_rules(event: Event, out: ProblemLog) -> None:
+    """Seating rules that no seating can keep, found by looking at the rules alone."""
+    people = event.participant_by_id
+    rules = list(enumerate(event.networking_rules))
+    pairs: dict[tuple[str, str, str], tuple[str, int]] = {}
+    for i, rule in rules:
+        row = _row_of(rule, i)
+        if rule.rule not in ("together", "apart") or rule.other_id is None:
+            continue
+        a, b = people[rule.participant_id], people[rule.other_id]
+        if rule.rule == "together" and a.city_id is not None and a.city_id == b.city_id:
+            out.error(
+                f"{a.participant_id} and {b.participant_id} are both in the {a.city_id} "
+                "delegation, and members of one delegation never share a networking table",
+                "networking_rules",
+                row,
+                "other_id",
+                b.participant_id,
+            )
+        for slot_id in _rule_slots(event, rule.slot_id):
+            key = (
+                min(a.participant_id, b.participant_id),
+                max(a.participant_id, b.participant_id),
+            )
+            other = pairs.get((*key, slot_id))
+            if other is not None and other[0] != rule.rule:
+                out.error(
+                    f"{key[0]} and {key[1]} are kept {rule.rule} here but {other[0]} in row "
+                    f"{other[1]} (slot {slot_id})",
+                    "networking_rules",
+                    row,
+                    "rule",
+                    rule.rule,
+                )
+                break
+            pairs[(*key, slot_id)] = (rule.rule, row)
+    for slot in event.slots_of("networking"):
+        present = {p.participant_id for p in event.present(slot)}
+        tables = event.networking_tables(slot)
+        size = event.table_size(slot.slot_id)
+        hosts = [
+            (i, rule)
+            for i, rule in rules
+            if rule.rule == "host"
+            and rule.slot_id in (None, slot.slot_id)
+            and rule.participant_id in present
+        ]
+        distinct = list(dict.fromkeys(rule.participant_id for _, rule in hosts))
+        if len(distinct) > tables:
+            i, rule = hosts[-1]
+            out.error(
+                f"{len(distinct)} hosts are present in networking slot {slot.slot_id} but it "
+                f"has {tables} tables, and hosts sit one per table",
+                "networking_rules",
+                _row_of(rule, i),
+                "participant_id",
+                rule.participant_id,
+            )
+        groups = _together_groups(event, slot.slot_id, present)
+        for group, row in groups:
+            if len(group) > size:
+                out.error(
+                    f"together rules join {len(group)} people ({', '.join(sorted(group))}) in "
+                    f"networking slot {slot.slot_id}, more than its tables of {size} seat",
+                    "networking_rules",
+                    row,
+                    "other_id",
+                    None,
+                )
+
+
+def _rule_slots(event: Event, slot_id: str | None) -> list[str]:
+    if slot_id is not None:
+        return [slot_id]
+    return [s.slot_id for s in event.slots_of("networking")]
+
+
+def _together_groups(event: Event, slot_id: str, present: set[str]) -> list[tuple[set[str], int]]:
+    """People joined by ``together`` rules in one slot, with the last row that joined each group."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    last_row: dict[str, int] = {}
+    for i, rule in enumerate(event.networking_rules):
+        if rule.rule != "together" or rule.other_id is None or rule.slot_id not in (None, slot_id):
+            continue
+        if rule.participant_id not in present or rule.other_id not in present:
+            continue
+        a, b = root(rule.participant_id), root(rule.other_id)
+        parent[a] = b
+        last_row[b] = max(last_row.get(a, 0), last_row.get(b, 0), _row_of(rule, i))
+    groups: dict[str, set[str]] = defaultdict(set)
+    for person in parent:
+        groups[root(person)].add(person)
+    return [(members, last_row.get(r, 0)) for r, members in sorted(groups.items())]

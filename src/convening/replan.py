@@ -36,9 +36,10 @@ import attrs
 
 from convening.changes import ChangeReport, diff_plans
 from convening.errors import ConveningError, InfeasibleError
-from convening.model import Event, Participant, RuleKind, Slot, SlotKind
+from convening.model import Event, Participant, Slot, SlotKind
 from convening.plan import ActivityKind, Plan, Run, SolveStatus, Table
 from convening.solve import SolveOptions
+from convening.validate import networking_rule_breaches
 
 __all__ = ["FREEZE", "Replan", "ReplanOptions", "replan"]
 
@@ -276,24 +277,7 @@ def _met(previous: Plan, runs: Sequence[Run]) -> Counter[tuple[str, str]]:
 
 
 def _rules_hold(event: Event, slot_id: str, seat: Mapping[str, int]) -> bool:
-    hosts: Counter[int] = Counter()
-    for rule in event.networking_rules:
-        if rule.slot_id is not None and rule.slot_id != slot_id:
-            continue
-        a = seat.get(rule.participant_id)
-        if a is None:
-            continue
-        if rule.rule is RuleKind.HOST:
-            hosts[a] += 1
-            continue
-        b = seat.get(rule.other_id or "")
-        if b is None:
-            continue
-        if rule.rule is RuleKind.TOGETHER and a != b:
-            return False
-        if rule.rule is RuleKind.APART and a == b:
-            return False
-    return all(n <= 1 for n in hosts.values())
+    return not networking_rule_breaches(event, slot_id, seat)
 
 
 def _reseat_networking(

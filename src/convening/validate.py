@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
 
 from convening.errors import ConveningError
-from convening.model import Event, Slot, SlotKind
+from convening.model import Event, RuleKind, Slot, SlotKind
 from convening.plan import ActivityKind, Plan, Run, Table
 
-__all__ = ["RULES", "PlanError", "Violation", "check_plan", "validate"]
+__all__ = ["RULES", "PlanError", "Violation", "check_plan", "networking_rule_breaches", "validate"]
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +75,12 @@ RULES: dict[str, str] = {
     "delegation-table": (
         "in action planning each delegation present sits together at its own table, "
         "with nobody from outside it but its coach"
+    ),
+    "networking-together": "two people with a `together` rule sit at one networking table",
+    "networking-apart": "two people with an `apart` rule never sit at one networking table",
+    "networking-host": (
+        "hosts sit one per networking table: never two at a table, and every table has one "
+        "when there are as many hosts as tables"
     ),
     "coach": "each facilitator present at action planning coaches exactly one delegation's table",
     "one-coach-per-table": "at most one facilitator sits at an action-planning table",
@@ -178,6 +184,7 @@ def validate(event: Event, plan: Plan) -> list[Violation]:
     _check_tours(event, runs, found)
     _check_step_free(event, runs, found)
     _check_networking(event, tables, found)
+    _check_networking_rules(event, tables, found)
     _check_action_planning(event, tables, found)
     slot_order = {s.slot_id: i for i, s in enumerate(sorted(event.slots, key=_slot_key))}
 
@@ -685,6 +692,88 @@ def _check_networking(event: Event, tables: Sequence[Table], found: list[Violati
                         sid,
                     )
                 )
+
+
+def networking_rule_breaches(
+    event: Event, slot_id: str, seat: Mapping[str, int]
+) -> list[tuple[str, str]]:
+    """The ``networking_rules`` that a seating of one networking slot breaks.
+
+    Parameters
+    ----------
+    event
+        The event whose rules apply.
+    slot_id
+        The networking slot.
+    seat
+        Table number by participant id, for everyone seated in the slot.
+
+    Returns
+    -------
+    list of (rule code, message)
+        Empty when every rule holds; rules about people not seated do not apply.
+    """
+    out: list[tuple[str, str]] = []
+    hosts: dict[int, list[str]] = defaultdict(list)
+    for rule in event.networking_rules:
+        if rule.slot_id is not None and rule.slot_id != slot_id:
+            continue
+        a = seat.get(rule.participant_id)
+        if a is None:
+            continue
+        if rule.rule is RuleKind.HOST:
+            hosts[a].append(rule.participant_id)
+            continue
+        b = seat.get(rule.other_id or "")
+        if b is None:
+            continue
+        where = f"networking_rules row {rule.row}" if rule.row is not None else "a rule"
+        if rule.rule is RuleKind.TOGETHER and a != b:
+            out.append(
+                (
+                    "networking-together",
+                    f"{rule.participant_id} and {rule.other_id} sit at tables {a} and {b} in "
+                    f"{slot_id}, though {where} keeps them together",
+                )
+            )
+        if rule.rule is RuleKind.APART and a == b:
+            out.append(
+                (
+                    "networking-apart",
+                    f"{rule.participant_id} and {rule.other_id} share table {a} in {slot_id}, "
+                    f"though {where} keeps them apart",
+                )
+            )
+    for table, names in sorted(hosts.items()):
+        if len(set(names)) > 1:
+            out.append(
+                (
+                    "networking-host",
+                    f"hosts {', '.join(sorted(set(names)))} share table {table} in {slot_id}",
+                )
+            )
+    tables = set(seat.values())
+    all_hosts = {h for names in hosts.values() for h in names}
+    if len(all_hosts) >= len(tables) and set(hosts) != tables:
+        bare = sorted(tables - set(hosts))
+        out.append(
+            (
+                "networking-host",
+                f"table{'s' if len(bare) > 1 else ''} {', '.join(map(str, bare))} in {slot_id} "
+                f"{'have' if len(bare) > 1 else 'has'} no host, though there are "
+                f"{len(all_hosts)} hosts for {len(tables)} tables",
+            )
+        )
+    return out
+
+
+def _check_networking_rules(event: Event, tables: Sequence[Table], found: list[Violation]) -> None:
+    if not event.networking_rules:
+        return
+    for slot_id, slot_tables in _tables_by_slot(tables, ActivityKind.NETWORKING).items():
+        seat = {pid: t.number for t in slot_tables for pid in t.members}
+        for code, message in networking_rule_breaches(event, slot_id, seat):
+            found.append(Violation(code, message, slot_id=slot_id))
 
 
 def _check_action_planning(event: Event, tables: Sequence[Table], found: list[Violation]) -> None:

@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from convening import Event, InfeasibleError, Plan, SlotKind, Table
+from convening import Event, EventError, InfeasibleError, Plan, SlotKind, Table
 from convening.solvers.tables import TableOptions, seat_tables
 from convening.solvers.tables.constructions import design
 from convening.solvers.tables.networking import build_problem
@@ -119,15 +119,31 @@ def test_every_table_gets_a_host_when_there_are_enough() -> None:
         assert len(hosts & set(table.members)) == 1
 
 
-def test_together_within_a_delegation_is_explained() -> None:
+def test_together_chain_closed_by_apart_is_explained() -> None:
     b = convening_builder(4, rounds=1, table_size=4)
-    b.add_networking_rule("apart", "c000-0", "c001-0")
-    rule = b.add_networking_rule("together", "c002-0", "c002-1")
+    b.add_networking_rule("together", "c000-0", "c001-0")
+    last = b.add_networking_rule("together", "c001-0", "c002-0")
+    apart = b.add_networking_rule("apart", "c002-0", "c000-0")
     event = build(b)
     with pytest.raises(InfeasibleError) as info:
         seat_tables(event)
+    assert info.value.proven
     text = str(info.value)
-    assert f"row {rule.row}" in text and "c002-0" in text and "c002-1" in text
+    assert f"row {apart.row}" in text and "c000-0" in text and "c002-0" in text
+    assert last.row is not None
+
+
+def test_together_within_a_delegation_is_an_input_error() -> None:
+    b = convening_builder(4, rounds=1, table_size=4)
+    rule = b.add_networking_rule("together", "c002-0", "c002-1")
+    with pytest.raises(EventError) as info:
+        build(b)
+    (problem,) = info.value.problems
+    assert (problem.sheet, problem.row, problem.column) == (
+        "networking_rules",
+        rule.row,
+        "other_id",
+    )
 
 
 def test_people_met_elsewhere_sit_apart() -> None:

@@ -110,6 +110,7 @@ def build_problem(
         here = set(present)
         groups = _UnionFind()
         rules_of: dict[int, list[str]] = defaultdict(list)
+        apart_where: dict[tuple[int, int], str] = {}
         for rule in event.networking_rules:
             if rule.slot_id is not None and rule.slot_id != slot.slot_id:
                 continue
@@ -124,10 +125,12 @@ def build_problem(
                 continue
             if rule.rule is RuleKind.APART:
                 rnd.apart.append((a, b))
+                apart_where[(a, b)] = where
                 continue
             rnd.together.append((a, b))
             groups.union(a, b)
             rules_of[a].append(where)
+            rules_of[b].append(where)
             if delegation[a] == delegation[b] and people[a].city_id is not None:
                 reasons.append(
                     f"{where}: {ids[a]} and {ids[b]} must sit together, but both belong to "
@@ -154,9 +157,13 @@ def build_problem(
                 f"({', '.join(ids[h] for h in rnd.hosts)}) but only {n_tables} tables; "
                 "hosts sit one per table"
             )
-        reasons.extend(_group_reasons(slot, rnd, groups, ids, delegation, people))
+        reasons.extend(
+            _group_reasons(slot, rnd, groups, ids, delegation, people, rules_of, apart_where)
+        )
         rounds.append(rnd)
     if reasons:
+        # A rule for every networking slot breaks in each of them: say it once.
+        reasons = list(dict.fromkeys(reasons))
         raise InfeasibleError("The networking rules cannot all hold.", reasons, proven=True)
 
     met: dict[tuple[int, int], int] = defaultdict(int)
@@ -186,6 +193,8 @@ def _group_reasons(
     ids: list[str],
     delegation: NDArray[np.int64],
     people: Sequence[Participant],
+    rules_of: Mapping[int, list[str]],
+    apart_where: Mapping[tuple[int, int], str],
 ) -> list[str]:
     """Why people chained by ``together`` rules cannot share one table, if they cannot."""
     reasons = []
@@ -211,11 +220,13 @@ def _group_reasons(
             reasons.append(
                 f"slot {slot.slot_id}: together rules chain {names}, which seats two hosts at one table"
             )
+        chain = ", ".join(sorted({w for p in group for w in rules_of.get(p, [])}))
         for a, b in rnd.apart:
             if a in group and b in group:
                 reasons.append(
-                    f"slot {slot.slot_id}: {ids[a]} and {ids[b]} must sit apart, but together "
-                    f"rules chain them ({names})"
+                    f"slot {slot.slot_id}: {ids[a]} and {ids[b]} must sit apart "
+                    f"({apart_where.get((a, b), 'a rule')}), but together rules chain them "
+                    f"({names}: {chain})"
                 )
         pinned = {rnd.pins[p] for p in group if p in rnd.pins}
         if len(pinned) > 1:
