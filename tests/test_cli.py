@@ -106,3 +106,40 @@ def test_report_of_a_folder_without_a_plan_exits_2(
 ) -> None:
     assert main(["report", str(tmp_path)]) == EXIT_INPUT
     assert "holds no plan" in capsys.readouterr().err
+
+
+def test_event_names_that_look_like_markup_print_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "event"
+    shutil.copytree(example_folder("peer_exchange"), folder)
+    text = (folder / "event.csv").read_text(encoding="utf-8").splitlines()
+    text = ["name,Exchange [draft] [/x]" if line.startswith("name,") else line for line in text]
+    (folder / "event.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    assert main(["check", str(folder)]) == EXIT_OK
+    assert "Exchange [draft] [/x] in Albany" in capsys.readouterr().out
+
+
+def test_an_unusable_output_folder_is_refused_before_solving(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    code = main(["demo", "--example", "peer_exchange", "--out", str(out), "--time-limit", "60"])
+    assert code == EXIT_INPUT
+    captured = capsys.readouterr()
+    assert "not empty" in captured.err
+    assert "Planned in" not in captured.out  # refused before any solving
+
+
+def test_a_folder_given_as_the_report_file_is_an_error_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from convening import write_outputs
+    from tests.test_validate import sample_plan
+
+    write_outputs(sample_plan(), tmp_path / "plan")
+    assert main(["report", str(tmp_path / "plan"), "--out", str(tmp_path / "plan")]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert "Error" in err and "Traceback" not in err

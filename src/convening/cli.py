@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from convening.errors import (
@@ -61,6 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConveningError as exc:
         err.print("[bold red]Error:[/]", end=" ")
         err.print(str(exc), markup=False)
+        return EXIT_INPUT
+    except OSError as exc:
+        # A path the planner gave that cannot be read or written: say so, without a traceback.
+        err.print("[bold red]Error:[/]", end=" ")
+        err.print(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), markup=False)
         return EXIT_INPUT
     return code
 
@@ -170,7 +176,7 @@ def _run_report(args: argparse.Namespace, out: Console) -> int:
 
     plan = read_plan(args.folder)
     target = write_report(plan, args.out or args.folder / "report.html")
-    out.print(f"Wrote the quality report to {target}")
+    out.print(f"Wrote the quality report to {escape(str(target))}")
     return EXIT_OK
 
 
@@ -178,14 +184,14 @@ def _run_demo(args: argparse.Namespace, out: Console) -> int:
     from convening.io import load_example
 
     event = load_example(args.example)
-    out.print(f"Built-in example: [bold]{event.name}[/] ({event.host_city})")
+    out.print(f"Built-in example: [bold]{escape(event.name)}[/] ({escape(event.host_city)})")
     return _plan_and_write(event, args, out)
 
 
 def _run_replan(args: argparse.Namespace, out: Console) -> int:
     import datetime as dt
 
-    from convening.export import write_outputs
+    from convening.export import check_output_folder, write_outputs
     from convening.export.changes import write_changes
     from convening.io import read_event, read_plan
     from convening.replan import ReplanOptions, replan
@@ -226,6 +232,7 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
     )
     if Path(args.out).resolve() == Path(args.previous).resolve():
         raise ConveningError("--out must be a new folder, not the --previous one")
+    check_output_folder(args.out, force=args.force)
     started = time.monotonic()
     with out.status("Re-planning…", spinner="dots") as status:
 
@@ -256,11 +263,15 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
         out.print(f"  - {pid}: {name}{email}", markup=False)
     if len(notify) > len(shown):
         out.print(f"  … and {len(notify) - len(shown)} more (sheet `notify` of changes.xlsx)")
-    out.print(f"[green]Wrote {len(written)} files to {args.out}[/]")
+    out.print(f"[green]Wrote {len(written)} files to {escape(str(args.out))}[/]")
     return EXIT_OK
 
 
 def _plan_and_write(event: Event, args: argparse.Namespace, out: Console) -> int:
+    from convening.export import check_output_folder
+
+    # Refuse a folder that cannot take the plan before spending the time limit on it.
+    check_output_folder(args.out, force=args.force)
     _print_summary(out, event)
     _print_warnings(out, event.warnings)
     plan = _solve_with_progress(event, args, out)
@@ -268,7 +279,7 @@ def _plan_and_write(event: Event, args: argparse.Namespace, out: Console) -> int
 
     written = write_outputs(plan, args.out, force=args.force)
     _print_metrics(out, plan)
-    out.print(f"[green]Wrote {len(written)} files to {args.out}[/]")
+    out.print(f"[green]Wrote {len(written)} files to {escape(str(args.out))}[/]")
     return EXIT_OK
 
 
@@ -321,7 +332,7 @@ def _print_summary(console: Console, event: Event) -> None:
     from convening.summary import summarize
 
     s = summarize(event)
-    console.print(f"[bold]{s.name}[/] in {s.host_city}")
+    console.print(f"[bold]{escape(s.name)}[/] in {escape(s.host_city)}")
     roles = ", ".join(f"{n} {r}" for r, n in s.participants_by_role.items() if n)
     console.print(
         f"{s.cities} cities; {s.delegations_usual + s.delegations_other} delegations "

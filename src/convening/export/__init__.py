@@ -17,7 +17,7 @@ from convening.export.calendars import (
 from convening.export.changes import write_changes
 from convening.export.csv import write_plan_csv
 from convening.export.html import agenda_html, write_agenda_html
-from convening.export.outputs import OutputFolderError, write_outputs
+from convening.export.outputs import OutputFolderError, check_output_folder, write_outputs
 from convening.export.report import write_report
 from convening.export.workbook import write_plan_workbook
 
@@ -26,6 +26,7 @@ __all__ = [
     "OutputFolderError",
     "agenda_html",
     "caldav_objects",
+    "check_output_folder",
     "delegation_calendar",
     "event_calendar",
     "participant_calendar",

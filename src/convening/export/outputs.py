@@ -8,7 +8,7 @@ from pathlib import Path
 from convening.errors import ConveningError
 from convening.plan import Plan
 
-__all__ = ["OUTPUT_NAMES", "OutputFolderError", "write_outputs"]
+__all__ = ["OUTPUT_NAMES", "OutputFolderError", "check_output_folder", "write_outputs"]
 
 #: What a plan writes into its folder; ``--force`` removes exactly these first.
 OUTPUT_NAMES = (
@@ -91,7 +91,13 @@ def write_outputs(
     return sorted(written)
 
 
-def _prepare(folder: Path, force: bool) -> None:
+def check_output_folder(out: str | Path, *, force: bool = False) -> None:
+    """Raise :class:`OutputFolderError` if a plan cannot be written into ``out``; change nothing.
+
+    A folder that is missing or empty is fine; with ``force``, so is one that
+    holds only the files of an earlier plan.
+    """
+    folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise OutputFolderError(f"{folder} is a file; --out names a folder")
     if folder.is_dir() and any(folder.iterdir()):
@@ -106,6 +112,11 @@ def _prepare(folder: Path, force: bool) -> None:
                 f"{folder} holds files that are not a plan's ({', '.join(others[:5])}); "
                 "choose a new folder"
             )
+
+
+def _prepare(folder: Path, force: bool) -> None:
+    check_output_folder(folder, force=force)
+    if folder.is_dir():
         for name in OUTPUT_NAMES:
             target = folder / name
             if target.is_dir():
