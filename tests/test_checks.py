@@ -427,3 +427,25 @@ def test_impossible_networking_rules_are_input_errors(
     problems = [p for p in problems_of(mutate) if words in p.message]
     assert problems, [str(p) for p in problems_of(mutate)]
     assert (problems[0].sheet, problems[0].row) == ("networking_rules", row)
+
+
+def test_times_the_clocks_skip_are_errors_and_times_they_repeat_are_warnings() -> None:
+    spring = dt.datetime(2027, 3, 14, 2, 15)  # 02:00-03:00 does not exist in New York
+    autumn = dt.datetime(2027, 11, 7, 1, 30)  # 01:00-02:00 happens twice
+
+    def skipped(b: EventBuilder) -> None:
+        b.add_slot("night", spring, spring + dt.timedelta(hours=1), "break")
+
+    (problem,) = [p for p in problems_of(skipped) if "no such time" in p.message]
+    assert (problem.sheet, problem.row, problem.column, problem.value) == (
+        "slots",
+        8,
+        "start",
+        "2027-03-14 02:15",
+    )
+
+    b = small_builder()
+    b.add_slot("late-night", autumn, autumn + dt.timedelta(minutes=20), "break")
+    with pytest.warns(UserWarning, match="happens twice"):
+        event = b.build()
+    assert [(p.sheet, p.column) for p in event.warnings] == [("slots", "start")]

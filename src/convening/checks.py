@@ -92,6 +92,7 @@ def check_event(
     _check_references(event, ids, known_broken, out)
     _check_numbers(event, out)
     _check_times(event, out)
+    _check_clock_changes(event, out)
     _check_pins(event, out)
     if complete and not bad_items:
         # A delegation missing a row that could not be read would only look odd.
@@ -570,6 +571,48 @@ def _check_times(event: Event, out: ProblemLog) -> None:
                     "start",
                     f"{b.start:%Y-%m-%d %H:%M}",
                 )
+
+
+def _check_clock_changes(event: Event, out: ProblemLog) -> None:
+    """Local times that the clocks skip (an error) or pass twice (a warning) in the event's zone."""
+    try:
+        zone = zoneinfo.ZoneInfo(event.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return  # reported by the event sheet's check
+    times: list[tuple[str, int, str, dt.datetime | None]] = []
+    for i, slot in enumerate(event.slots):
+        times += [("slots", _row_of(slot, i), "start", slot.start)]
+        times += [("slots", _row_of(slot, i), "end", slot.end)]
+    for i, p in enumerate(event.participants):
+        times += [("participants", _row_of(p, i), "arrives", p.arrives)]
+        times += [("participants", _row_of(p, i), "departs", p.departs)]
+    for sheet, row, column, moment in times:
+        if moment is None:
+            continue
+        shown = f"{moment:%Y-%m-%d %H:%M}"
+        first = moment.replace(tzinfo=zone, fold=0)
+        second = moment.replace(tzinfo=zone, fold=1)
+        if first.utcoffset() == second.utcoffset():
+            continue
+        back = first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+        if back != moment:
+            out.error(
+                f"there is no such time in {event.timezone}: the clocks skip it that night "
+                "(daylight saving time begins)",
+                sheet,
+                row,
+                column,
+                shown,
+            )
+        else:
+            out.warning(
+                f"this time happens twice in {event.timezone} (daylight saving time ends); "
+                "the first is meant",
+                sheet,
+                row,
+                column,
+                shown,
+            )
 
 
 # -- pins -----------------------------------------------------------------------------------
