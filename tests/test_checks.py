@@ -445,7 +445,7 @@ def test_times_the_clocks_skip_are_errors_and_times_they_repeat_are_warnings() -
     )
 
     b = small_builder()
-    b.add_slot("late-night", autumn, autumn + dt.timedelta(minutes=20), "break")
+    b.add_slot("late-night", autumn, autumn + dt.timedelta(hours=1), "break")
     with pytest.warns(UserWarning, match="happens twice"):
         event = b.build()
     assert [(p.sheet, p.column) for p in event.warnings] == [("slots", "start")]
