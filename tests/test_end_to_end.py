@@ -98,3 +98,11 @@ def test_an_infeasible_event_exits_3_with_advice(
     err = capsys.readouterr().err
     assert "No plan" in err and "Traceback" not in err
     assert not (tmp_path / "out" / "plan.xlsx").exists()
+
+
+def test_the_report_of_a_written_plan_is_the_report_written_with_it(
+    exchange_folder: Path, tmp_path: Path
+) -> None:
+    again = tmp_path / "report.html"
+    assert main(["report", str(exchange_folder), "--out", str(again)]) == EXIT_OK
+    assert again.read_bytes() == (exchange_folder / "report.html").read_bytes()

@@ -12,7 +12,7 @@ __all__ = ["write_plan_file"]
 
 
 def write_plan_file(plan: Plan, path: str | Path) -> Path:
-    """Write ``plan.json``: runs, tables, status and metrics, in a stable order.
+    """Write ``plan.json``: runs, tables, status and metrics, in the plan's own order.
 
     Parameters
     ----------
@@ -26,5 +26,6 @@ def write_plan_file(plan: Plan, path: str | Path) -> Path:
     Path
         The file written. :func:`convening.io.read_plan` reads it back.
     """
-    text = json.dumps(plan.to_dict(), indent=1, sort_keys=True, ensure_ascii=False)
+    # Not sort_keys: the metrics keep the order the solver gave them, which reports show.
+    text = json.dumps(plan.to_dict(), indent=1, ensure_ascii=False)
     return write_bytes_atomic(Path(path), (text + "\n").encode("utf-8"))
