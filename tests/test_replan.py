@@ -422,3 +422,15 @@ def test_a_new_networking_slot_is_seated_and_nobody_moves(small: tuple[Event, Pl
     assert new_rows and all(r.reason is ChangeReason.SLOT_ADDED for r in new_rows)
     kept = [t for t in plan.tables if t.slot_id == "lunch"]
     assert [t for t in result.plan.tables if t.slot_id == "lunch"] == kept
+
+
+def test_a_plan_of_another_event_is_refused() -> None:
+    import attrs
+
+    from convening import ConveningError, SolveOptions, load_example, replan, solve
+
+    exchange = load_example("peer_exchange")
+    plan = solve(exchange, SolveOptions(time_limit=5))
+    renamed = attrs.evolve(exchange, name="Another convening")
+    with pytest.raises(ConveningError, match="previous plan is of the event"):
+        replan(renamed, plan)

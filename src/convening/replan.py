@@ -142,7 +142,15 @@ def replan(
     InfeasibleError
         When no plan of the changed event keeps every rule (with the frozen
         parts kept), or when more than ``max_moves`` people must move.
+    ConveningError
+        When ``previous`` is a plan of another event.
     """
+    if previous.event.name != event_v2.name:
+        # A wrong --previous folder would otherwise "move" everyone and notify them all.
+        raise ConveningError(
+            f"the previous plan is of the event {previous.event.name!r}, not "
+            f"{event_v2.name!r}; give the folder of this event's plan (or keep the event's name)"
+        )
     from convening.metrics import agenda_metrics, table_metrics
     from convening.solvers.instance import AgendaInstance, build_runs
     from convening.solvers.ortools import Clock
