@@ -87,7 +87,7 @@ def check_event(
                 if isinstance(i, str)
             )
         event = _without(event, bad_items)
-    _check_event_sheet(event, out)
+    _check_event_sheet(event, out, known_broken)
     ids = _check_ids(event, out)
     _check_references(event, ids, known_broken, out)
     _check_numbers(event, out)
@@ -258,9 +258,10 @@ def _check_types(event: Event, out: ProblemLog) -> dict[str, list[Any]]:
 # -- the event sheet -------------------------------------------------------------------------
 
 
-def _check_event_sheet(event: Event, out: ProblemLog) -> None:
+def _check_event_sheet(event: Event, out: ProblemLog, broken: Mapping[str, set[str]]) -> None:
     for sheet in ("participants", "slots"):
-        if not getattr(event, sheet):
+        # A sheet the reader could not use at all has been reported already.
+        if not getattr(event, sheet) and sheet not in broken:
             out.error("the sheet has no rows; an event needs at least 1", sheet)
     for key in ("name", "host_city", "timezone"):
         value = getattr(event, key)

@@ -456,10 +456,6 @@ def _read_table(sheet: Sheet, rows: Iterable[Sequence[Any]], report: ProblemLog)
             broken, _ = _parse_id(values[id_position])
             if isinstance(broken, str):
                 table.broken.add(broken)
-    if count < sheet.min_rows:
-        report.error(
-            f"the sheet has no rows; an event needs at least {sheet.min_rows}", sheet.name
-        )
     return table
 
 
@@ -802,7 +798,9 @@ def _make_event(
             ) from None
     # Rows were left out: check_event is told which ids they had, so it neither reports
     # references to them again nor counts seats without them.
-    broken = {name: table.broken for name, table in tables.items() if table.broken}
+    # A lost sheet (missing, or without a column it needs) is named even with no ids, so
+    # that check_event does not report it again as empty.
+    broken = {name: table.broken for name, table in tables.items() if table.broken or table.lost}
     found = check_event(unchecked_event(**fields), broken_ids=broken, complete=False)
     located = list(_locate(found, event_sheet))
     raise EventError(

@@ -104,8 +104,6 @@ class Sheet:
         The column holding each row's unique id, if any.
     keys
         For the ``event`` sheet only: the keys of its ``key``/``value`` rows.
-    min_rows
-        The fewest data rows an event needs in it.
     """
 
     name: str
@@ -114,7 +112,6 @@ class Sheet:
     columns: tuple[Column, ...]
     id_column: str | None = None
     keys: tuple[Column, ...] = ()
-    min_rows: int = 0
 
     @property
     def is_key_value(self) -> bool:
@@ -243,7 +240,6 @@ SHEETS: tuple[Sheet, ...] = (
             ),
         ),
         id_column="participant_id",
-        min_rows=1,
     ),
     Sheet(
         "rooms",
@@ -268,7 +264,6 @@ SHEETS: tuple[Sheet, ...] = (
             _req("kind", _T.ENUM, "What happens in it.", _choices(SlotKind)),
         ),
         id_column="slot_id",
-        min_rows=1,
     ),
     Sheet(
         "sessions",
