@@ -572,3 +572,18 @@ def test_a_folder_that_leads_outside_is_refused(plan: Plan, tmp_path: Path) -> N
     with pytest.raises(CalendarExportError):
         write_calendars(plan, tmp_path / "out")
     assert not list(outside.iterdir())
+
+
+def test_an_unknown_id_is_a_library_error() -> None:
+    from convening.errors import ConveningError
+    from convening.export import delegation_calendar, participant_calendar, room_calendar
+    from tests.test_validate import sample_plan
+
+    plan = sample_plan()
+    for make, noun in (
+        (participant_calendar, "participant"),
+        (room_calendar, "room"),
+        (delegation_calendar, "city"),
+    ):
+        with pytest.raises(ConveningError, match=f"no {noun} 'nobody'"):
+            make(plan, "nobody")

@@ -33,8 +33,9 @@ import datetime as dt
 import logging
 import os
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -72,6 +73,16 @@ _CONFIRMED = "CONFIRMED"
 _CANCELLED = "CANCELLED"
 
 PreviousCalendar = Calendar | bytes | str | os.PathLike[str] | None
+
+
+_T = TypeVar("_T")
+
+
+def _look_up(items: Mapping[str, _T], key: str, noun: str) -> _T:
+    try:
+        return items[key]
+    except KeyError:
+        raise CalendarExportError(f"the event has no {noun} {key!r}") from None
 
 
 class CalendarExportError(ConveningError):
@@ -151,10 +162,10 @@ def participant_calendar(
 
     Raises
     ------
-    KeyError
+    CalendarExportError
         When ``participant_id`` is not a participant of the event.
     """
-    person = plan.event.participant_by_id[participant_id]
+    person = _look_up(plan.event.participant_by_id, participant_id, "participant")
     name = f"{plan.event.name} — {person.name}"
     return _assemble(
         plan,
@@ -190,10 +201,10 @@ def room_calendar(
 
     Raises
     ------
-    KeyError
+    CalendarExportError
         When ``room_id`` is not a room of the event.
     """
-    room = plan.event.room_by_id[room_id]
+    room = _look_up(plan.event.room_by_id, room_id, "room")
     name = f"{plan.event.name} — {room.name}"
     return _assemble(plan, name, ("rooms", room_id), _room_items(plan, room_id), previous, stamp)
 
@@ -225,10 +236,10 @@ def delegation_calendar(
 
     Raises
     ------
-    KeyError
+    CalendarExportError
         When ``city_id`` is not a city of the event.
     """
-    city = plan.event.city_by_id[city_id]
+    city = _look_up(plan.event.city_by_id, city_id, "city")
     name = f"{plan.event.name} — {city.label} delegation"
     return _assemble(
         plan, name, ("delegations", city_id), _delegation_items(plan, city_id), previous, stamp

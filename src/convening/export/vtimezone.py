@@ -26,6 +26,8 @@ from zoneinfo import ZoneInfo
 import attrs
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
+from convening.errors import ConveningError
+
 __all__ = ["Transition", "transitions", "vtimezone"]
 
 logger = logging.getLogger(__name__)
@@ -118,7 +120,7 @@ def vtimezone(tzid: str, years: Iterable[int]) -> Timezone:
     zone = ZoneInfo(tzid)
     wanted = sorted(set(years))
     if not wanted:
-        raise ValueError("vtimezone needs at least one year")
+        raise ConveningError("vtimezone needs at least one year")
     # Observances start in the year before the first one wanted, so every
     # time in the wanted years comes after an onset of each observance.
     span = list(range(wanted[0] - 1, wanted[-1] + 2))

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 import attrs
 
+from convening.errors import ConveningError
 from convening.model import Role, RuleKind, SessionKind, SlotKind
 
 __all__ = [
@@ -123,7 +124,7 @@ class Sheet:
         for c in self.columns:
             if c.name == name:
                 return c
-        raise KeyError(name)
+        raise ConveningError(f"the {self.name} sheet has no column {name!r}")
 
 
 def _choices(kind: type[StrEnum]) -> tuple[str, ...]:
