@@ -2,9 +2,9 @@
 
 Run it from anywhere (standard library only)::
 
-    python3 src/convening/data/make_examples.py
+    python3 examples/make_builtin_events.py
 
-It (re)writes two events next to this file, one CSV per workbook sheet
+It (re)writes the two built-in events in ``src/convening/data/``, one CSV per workbook sheet
 (``event.csv``, ``cities.csv``, ``participants.csv``, ...), then checks that
 each is plannable: the library's counting conditions (plenary room, tour seats,
 step-free seats, facilitators per delegation, networking tables) and, for the
@@ -41,7 +41,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "src" / "convening" / "data"
 
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]
