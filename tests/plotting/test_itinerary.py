@@ -79,8 +79,12 @@ def test_legend_lists_the_kinds_of_activity_drawn() -> None:
 
 def test_draws_on_given_axes() -> None:
     ax = Figure().add_subplot()
-    assert plot_itinerary(two_day_plan(), city_id="a", ax=ax) is ax
-    assert len(ax.patches) == 21
+    plan = two_day_plan()
+    assert plot_itinerary(plan, city_id="a", ax=ax) is ax
+    # One box per activity of each delegation member.
+    members = {p.participant_id for p in plan.event.participants if p.city_id == "a"}
+    rows = [r for r in plan.itinerary_rows() if r.participant_id in members]
+    assert len(ax.patches) == len(rows)
 
 
 @pytest.mark.parametrize(
