@@ -449,3 +449,24 @@ def test_times_the_clocks_skip_are_errors_and_times_they_repeat_are_warnings() -
     with pytest.warns(UserWarning, match="happens twice"):
         event = b.build()
     assert [(p.sheet, p.column) for p in event.warnings] == [("slots", "start")]
+
+
+def test_a_tour_slot_without_tours_says_so_at_the_slot() -> None:
+    def mutate(b: EventBuilder) -> None:
+        b.add_slot("tour2", at(9, day=1), at(11, day=1), "tour")
+
+    (problem,) = [p for p in problems_of(mutate) if "no tour can run" in p.message]
+    assert (problem.sheet, problem.row, problem.value) == ("slots", 8, "tour2")
+
+
+def test_sessions_with_no_slots_of_their_kind_say_so() -> None:
+    b = EventBuilder("E", "Albany, NY", "America/New_York")
+    b.add_participant("p1", "P", role="staff")
+    b.add_room("r1", "R", 5)
+    b.add_slot("lunch", at(12), at(13), "networking")
+    b.add_session("x", "X", presenters="p1")
+    with pytest.raises(EventError) as info:
+        b.build()
+    assert any(
+        p.message == "offered 1 times but there are no breakout slots" for p in info.value.problems
+    )

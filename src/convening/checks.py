@@ -681,7 +681,10 @@ def _check_pins(event: Event, out: ProblemLog) -> None:
             and s.presenters
         ):
             out.error(
-                f"offered {s.offered} times but there are only {len(kind_slots)} {s.kind} slots and its presenters cannot be in two rooms at once",
+                f"offered {s.offered} times but there are no {s.kind} slots"
+                if not kind_slots
+                else f"offered {s.offered} times but there are only {len(kind_slots)} {s.kind} "
+                "slots, and its presenters cannot be in two rooms at once",
                 "sessions",
                 row,
                 "offered",
@@ -782,7 +785,7 @@ def _check_capacity(event: Event, out: ProblemLog) -> None:
             step_free = _seat_bound(event, runs, accessible_rooms)
             if needing > step_free:
                 out.error(
-                    f"{needing} people need step-free access but accessible rooms seat at most {step_free}",
+                    f"{_people(needing)} step-free access but accessible rooms seat at most {step_free}",
                     "slots",
                     row,
                     "slot_id",
@@ -819,7 +822,17 @@ def _check_tour_capacity(event: Event, out: ProblemLog, slot_rows: dict[str, int
         row = slot_rows[slot.slot_id]
         tours = [t for t in event.tours if t.slot_id in (None, slot.slot_id)]
         seats = sum(t.seats for t in tours)
-        if seats < len(present):
+        if not tours:
+            out.error(
+                f"{len(present)} {'person is' if len(present) == 1 else 'people are'} present "
+                "but no tour can run in this tour slot "
+                "(the tours sheet has none for it)",
+                "slots",
+                row,
+                "slot_id",
+                slot.slot_id,
+            )
+        elif seats < len(present):
             out.error(
                 f"{len(present)} people are present but the tours that can run in this slot take at most {seats}",
                 "slots",
@@ -831,14 +844,14 @@ def _check_tour_capacity(event: Event, out: ProblemLog, slot_rows: dict[str, int
         step_free = sum(t.seats for t in tours if not t.walking)
         if needing > step_free:
             out.error(
-                f"{needing} people need step-free access but the tours that are not walking tours take at most {step_free}",
+                f"{_people(needing)} step-free access but the tours that are not walking tours take at most {step_free}",
                 "slots",
                 row,
                 "slot_id",
                 slot.slot_id,
             )
     all_seats = sum(t.seats for t in event.tours)
-    if tour_slots and total_present > all_seats:
+    if event.tours and total_present > all_seats:
         out.error(
             f"each tour runs once: the tour slots hold {total_present} people in all but all tours together take {all_seats}",
             "tours",
@@ -846,6 +859,11 @@ def _check_tour_capacity(event: Event, out: ProblemLog, slot_rows: dict[str, int
             "capacity",
             all_seats,
         )
+
+
+def _people(count: int) -> str:
+    """``"1 person needs"``, ``"3 people need"``."""
+    return f"{count} person needs" if count == 1 else f"{count} people need"
 
 
 def _check_action_planning(event: Event, out: ProblemLog, slot_rows: dict[str, int]) -> None:

@@ -218,7 +218,7 @@ CASES: list[tuple[str, Callable[[Rows], Any], Expected]] = [
     (
         "not enough step-free tour seats",
         cell("tours", 3, "walking", True),
-        E("slots", 6, "slot_id", "tour", "1 people need step-free access"),
+        E("slots", 6, "slot_id", "tour", "1 person needs step-free access"),
     ),
     (
         "presenter needed in two pinned sessions at once",
