@@ -303,6 +303,11 @@ def _solve_with_progress(event: Event, args: argparse.Namespace, out: Console) -
         f"Planned in {time.monotonic() - started:.1f} s: [bold]{plan.status.value}[/]. "
         f"{plan.status.advice}"
     )
+    if plan.metrics.get("deterministic") is False:
+        out.print(
+            "[yellow]The time limit stopped the solver before its own budget ran out, so this "
+            "plan may differ on a re-run; a longer --time-limit makes it repeatable.[/]"
+        )
     return plan
 
 
