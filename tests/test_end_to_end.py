@@ -35,7 +35,8 @@ def _tree(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def exchange_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("plan") / "exchange"
-    assert main(["demo", "--example", "peer_exchange", "--out", str(out), *OPTIONS]) == EXIT_OK
+    args = ["demo", "--example", "peer_exchange", "--out", str(out), "--csv", *OPTIONS]
+    assert main(args) == EXIT_OK
     return out
 
 
@@ -54,7 +55,8 @@ def test_the_api_returns_the_same_plan_as_the_command_line(exchange_folder: Path
 
 def test_planning_again_gives_byte_identical_files(exchange_folder: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
-    assert main(["demo", "--example", "peer_exchange", "--out", str(again), *OPTIONS]) == EXIT_OK
+    args = ["demo", "--example", "peer_exchange", "--out", str(again), "--csv", *OPTIONS]
+    assert main(args) == EXIT_OK
     first, second = _tree(exchange_folder), _tree(again)
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
@@ -106,3 +108,12 @@ def test_the_report_of_a_written_plan_is_the_report_written_with_it(
     again = tmp_path / "report.html"
     assert main(["report", str(exchange_folder), "--out", str(again)]) == EXIT_OK
     assert again.read_bytes() == (exchange_folder / "report.html").read_bytes()
+
+
+def test_csv_views_on_request_use_excel_friendly_utf8_and_iso_times(exchange_folder: Path) -> None:
+    agenda = exchange_folder / "csv" / "agenda.csv"
+    raw = agenda.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # utf-8-sig, so Excel reads accents
+    header, first = raw.decode("utf-8-sig").splitlines()[:2]
+    assert header.split(",")[:3] == ["slot_id", "start", "end"]
+    dt.datetime.fromisoformat(first.split(",")[1])  # ISO times

@@ -138,6 +138,9 @@ def _plan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--force", action="store_true", help="replace the files of an earlier plan in --out"
     )
+    parser.add_argument(
+        "--csv", action="store_true", help="also write every sheet as CSV under --out/csv"
+    )
 
 
 # -- commands -------------------------------------------------------------------------------
@@ -241,7 +244,9 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
 
         result = replan(event, previous, options, progress=progress)
     out.print(f"Re-planned in {time.monotonic() - started:.1f} s.")
-    written = write_outputs(result.plan, args.out, force=args.force, previous=args.previous)
+    written = write_outputs(
+        result.plan, args.out, force=args.force, previous=args.previous, csv=args.csv
+    )
     # After write_outputs, which refuses a folder holding files that are not a plan's.
     written.append(write_changes(result.changes, Path(args.out) / "changes.xlsx", event))
     changes = result.changes
@@ -277,7 +282,7 @@ def _plan_and_write(event: Event, args: argparse.Namespace, out: Console) -> int
     plan = _solve_with_progress(event, args, out)
     from convening.export import write_outputs
 
-    written = write_outputs(plan, args.out, force=args.force)
+    written = write_outputs(plan, args.out, force=args.force, csv=args.csv)
     _print_metrics(out, plan)
     out.print(f"[green]Wrote {len(written)} files to {escape(str(args.out))}[/]")
     return EXIT_OK
