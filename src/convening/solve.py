@@ -139,6 +139,11 @@ class SolveOptions:
         Moves of the placement annealing (:mod:`convening.solvers.improve`);
         0 turns it off; ``None`` (default) calibrates the count to the time
         limit. A move count, not a time, so results are reproducible.
+    lns_solves
+        Exact re-optimisations of a few slots at a time after the assignment
+        (:mod:`convening.solvers.ortools.lns`, decomposed method only); each
+        stops on deterministic time. 0 (default) turns them off: on the
+        benchmarks the annealing gains more in the same time.
     tables
         How networking and action-planning tables are seated
         (:class:`~convening.solvers.tables.TableOptions`); by default with
@@ -161,6 +166,7 @@ class SolveOptions:
     deterministic_ratio: float = 0.25
     warm_start: bool = True
     local_search_moves: int | None = None
+    lns_solves: int = 0
     tables: TableOptions | None = None
     table_share: float = attrs.field(default=0.2, validator=_check_share)
 

@@ -49,7 +49,8 @@ def two_slot_event() -> Event:
     b.add_slot("b2", at(10.5), at(11.5), "breakout")
     for sid in "ABCD":
         b.add_session(sid, f"Session {sid}")
-    for pid, (first, second) in {"p1": "AB", "p2": "AB", "p3": "CD", "p4": "CD"}.items():
+    wishes = {"p1": ("A", "B"), "p2": ("A", "B"), "p3": ("C", "D"), "p4": ("C", "D")}
+    for pid, (first, second) in wishes.items():
         b.add_preference(pid, first, 1)
         b.add_preference(pid, second, 2)
     return build(b)

@@ -119,3 +119,27 @@ def test_the_wall_clock_cap_is_reported() -> None:
     result, done = improve_placement(inst, placement, moves=10**7, seed=0, time_cap=0.0)
     assert not done
     assert _run_rules(inst, result) == []
+
+
+def test_a_person_needing_step_free_access_counts_only_step_free_rooms() -> None:
+    from convening import EventBuilder
+    from tests.factories import at
+    from tests.solvers.agenda_events import build
+
+    b = EventBuilder("Step-free", "Albany, NY", "America/New_York")
+    b.add_participant("p1", "Needs step-free", role="staff", accessible=True)
+    b.add_participant("p2", "Walks", role="staff")
+    b.add_room("stairs", "Up the stairs", 2, accessible=False)
+    b.add_room("lift", "By the lift", 2)
+    b.add_slot("b1", at(9), at(10), "breakout")
+    b.add_session("A", "A")
+    b.add_session("B", "B")
+    for pid in ("p1", "p2"):
+        b.add_preference(pid, "A", 1)
+    inst = AgendaInstance(build(b))
+    search = PlacementSearch(inst, {"A": [("b1", "stairs")], "B": [("b1", "lift")]})
+    assert search.value == 8  # p2 only: p1 cannot reach A up the stairs
+    j = search.cell.index((0, "stairs"))
+    assert search.allowed(j, (0, "lift"))
+    assert search.move(j, (0, "lift")) == 8  # A moves to the lift: p1 gains 8 points
+    assert search.value == pytest.approx(search.total()) == 16

@@ -11,7 +11,9 @@ slots. This search scores a placement the way people experience it:
     where it is worth most, and takes their next best in the other slots).
     Ranks are distinct, so per person and slot the ranked sessions running
     there form a bit mask of scores (bit ``v`` for a ``v``-point session) and
-    the best is its highest bit.
+    the best is its highest bit. For a person needing step-free access, a
+    session counts only when its room is step-free (they cannot attend it
+    otherwise), so a room change within a slot can change the value too.
 ``overflow``
     Minus :data:`OVERFLOW_POINTS` for each person beyond a run's free seats
     among those whose best session in that slot it is (they will be seated in
@@ -128,6 +130,12 @@ class PlacementSearch:
                 bits[found].append(pts)
         self.fans = [np.array(f, dtype=np.int64) for f in fans]
         self.fan_bits = [np.left_shift(1, np.array(b, dtype=np.int64)) for b in bits]
+        # People needing step-free access only count a session held in a step-free room.
+        needs = np.array([pid in inst.accessible for pid in self.people], dtype=bool)
+        self.fan_bits_stepped = [
+            np.where(needs[self.fans[s]], 0, self.fan_bits[s]) for s in range(n_s)
+        ]
+        self.has_step_free_fans = [bool(needs[self.fans[s]].any()) for s in range(n_s)]
         # People touched when a session moves: its fans and its presenters.
         self.touched = [
             np.unique(np.concatenate([self.fans[s], self.presenters[s]])) for s in range(n_s)
@@ -156,7 +164,7 @@ class PlacementSearch:
             if self.step_free[r]:
                 self.slot_sf[k] += seats
             self.busy[self.presenters[s], k] += 1
-            self.mask[self.fans[s], k] |= self.fan_bits[s]
+            self.mask[self.fans[s], k] |= self._bits(s, r)
         self.avail = self.present & (self.busy == 0)
         self.need = np.array([len(inst.present[k]) for k in self.slots], dtype=np.int64)
         self.need_sf = np.array(
@@ -235,6 +243,10 @@ class PlacementSearch:
         gaps = np.where(best, v[:, None] - _HIGH[masks & ~(1 << v)[:, None]], 0)
         return gaps.sum(axis=1) - gaps.max(axis=1)
 
+    def _bits(self, s: int, room: str) -> np.ndarray:
+        """Score bits session ``s`` gives its fans when held in ``room``."""
+        return self.fan_bits[s] if self.step_free[room] else self.fan_bits_stepped[s]
+
     def _overflow(self, runs: np.ndarray) -> float:
         return self.overflow_points * float(np.maximum(0, self.load[runs] - self.cap[runs]).sum())
 
@@ -306,6 +318,9 @@ class PlacementSearch:
             self.slot_sf[new[0]] += seats_new
         self.cap[j] = seats_new - self.n_presenters[s]
         self.cell[j] = new
+        if old[0] == new[0] and self._reaches_differently(s, old, new):
+            self.mask[self.fans[s], old[0]] &= ~self._bits(s, old[1])
+            self.mask[self.fans[s], new[0]] |= self._bits(s, new[1])
         if old[0] != new[0]:
             self.run_at[s, old[0]] = -1
             self.run_at[s, new[0]] = j
@@ -315,8 +330,8 @@ class PlacementSearch:
                 self.busy[pres, new[0]] += 1
                 for k in (old[0], new[0]):
                     self.avail[pres, k] = self.present[pres, k] & (self.busy[pres, k] == 0)
-            self.mask[self.fans[s], old[0]] ^= self.fan_bits[s]
-            self.mask[self.fans[s], new[0]] |= self.fan_bits[s]
+            self.mask[self.fans[s], old[0]] &= ~self._bits(s, old[1])
+            self.mask[self.fans[s], new[0]] |= self._bits(s, new[1])
             t = self.topic[s]
             if t >= 0:
                 self.topic_count[old[0], t] -= 1
@@ -335,7 +350,11 @@ class PlacementSearch:
         other = self.occupant.get(target)
         k1, k2 = src[0], target[0]
         moved = [j] if other is None else [j, other]
-        if k1 == k2:
+        same_reach = other is None or not self._reaches_differently(
+            self.run_session[other], target, src
+        )
+        same_reach &= not self._reaches_differently(self.run_session[j], src, target)
+        if k1 == k2 and same_reach:
             runs = np.array(moved, dtype=np.int64)
             before = self._overflow(runs)
             self._place(j, target)
@@ -358,7 +377,7 @@ class PlacementSearch:
         )
         topics = {(k, self.topic[s]) for s in sessions for k in (k1, k2) if self.topic[s] >= 0}
         topic_before = sum(self._topic_extra(k, t) for k, t in topics)
-        ks = np.array([k1, k2], dtype=np.int64)
+        ks = np.array([k1] if k1 == k2 else [k1, k2], dtype=np.int64)
         points_before, old_runs = self._look(people, ks)
         corr_before = self.correction[pairs]
         self._place(j, target)
@@ -391,6 +410,10 @@ class PlacementSearch:
         )
         self.value += delta
         return delta
+
+    def _reaches_differently(self, s: int, a: tuple[int, str], b: tuple[int, str]) -> bool:
+        """Whether moving session ``s`` from cell ``a`` to ``b`` changes which fans it reaches."""
+        return self.has_step_free_fans[s] and self.step_free[a[1]] != self.step_free[b[1]]
 
     def _restore_caps(
         self, moved: list[int], src: tuple[int, str], target: tuple[int, str]
