@@ -143,3 +143,15 @@ def test_a_folder_given_as_the_report_file_is_an_error_not_a_traceback(
     assert main(["report", str(tmp_path / "plan"), "--out", str(tmp_path / "plan")]) == EXIT_INPUT
     err = capsys.readouterr().err
     assert "Error" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--seed", "-1"), ("--seed", "2147483648"), ("--time-limit", "inf")]
+)
+def test_out_of_range_solver_options_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str
+) -> None:
+    args = ["demo", "--example", "peer_exchange", "--out", str(tmp_path / "o"), option, value]
+    assert main(args) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert option.lstrip("-").replace("-", "_") in err and "Traceback" not in err

@@ -23,12 +23,14 @@ small breakout or on a tour.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 
+from convening._validators import check_seed
 from convening.errors import ConveningError, InfeasibleError
 from convening.metrics import agenda_metrics, table_metrics
 from convening.model import Event
@@ -71,6 +73,12 @@ def _check_method(_inst: Any, _attr: Any, value: str) -> None:
 def _check_positive(_inst: Any, attr: Any, value: float) -> None:
     if not value > 0:
         raise ConveningError(f"{attr.name} must be positive, not {value!r}")
+
+
+def _check_time_limit(inst: Any, attr: Any, value: float) -> None:
+    _check_positive(inst, attr, value)
+    if not math.isfinite(value):
+        raise ConveningError("time_limit must be a finite number of seconds")
 
 
 def _check_share(_inst: Any, attr: Any, value: float) -> None:
@@ -152,8 +160,8 @@ class SolveOptions:
         The share of ``time_limit`` kept for seating tables (0 to 1).
     """
 
-    time_limit: float = attrs.field(default=60.0, validator=_check_positive)
-    seed: int = 0
+    time_limit: float = attrs.field(default=60.0, validator=_check_time_limit)
+    seed: int = attrs.field(default=0, validator=check_seed)
     workers: int = attrs.field(default=2, validator=_check_positive)
     spread: str = attrs.field(default="spread", validator=_check_spread)
     weights: Mapping[str, float] = attrs.field(default=None, converter=_weights)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from ortools.graph.python import min_cost_flow
 
+from convening.errors import ConveningError
 from convening.solvers.instance import AgendaInstance, Placement, presenting_in
 
 __all__ = ["SeatingError", "fill_fallback", "seat_slot"]
@@ -25,7 +26,7 @@ __all__ = ["SeatingError", "fill_fallback", "seat_slot"]
 logger = logging.getLogger(__name__)
 
 
-class SeatingError(RuntimeError):
+class SeatingError(ConveningError):
     """Some people present in a slot cannot be seated in any run they may join."""
 
 

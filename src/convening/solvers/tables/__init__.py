@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from convening._validators import check_seed
 from convening.model import Event, Slot
 from convening.plan import Run, Table
 from convening.solvers.tables.action_planning import seat_action_planning
@@ -73,7 +74,7 @@ class TableOptions:
         Seed plain golfer instances with a known design.
     """
 
-    seed: int = 0
+    seed: int = attrs.field(default=0, validator=check_seed)
     time_limit: float = 10.0
     patience: int = 500
     polish: int = 300
