@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+
+logger = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
@@ -29,4 +32,10 @@ def write_bytes_atomic(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file; return ``path``."""
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
+    logger.info("wrote %s", path)
     return path
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` as UTF-8 to ``path`` through a temporary file; return the path."""
+    return write_bytes_atomic(Path(path), text.encode("utf-8"))

@@ -343,24 +343,14 @@ def _reseat_networking(
 
 
 def _reseat_action_planning(event: Event, previous: Plan) -> list[Table]:
+    from convening.solvers.tables.action_planning import parties
 
     tables: list[Table] = []
     for slot in event.slots_of(SlotKind.ACTION_PLANNING):
         k = slot.slot_id
         present = event.present(slot)
         here = {p.participant_id for p in present}
-        cities = [d for d in event.delegations if any(m.participant_id in here for m in d.members)]
-        coaches = [p for p in present if p.is_coach]
-        if len(coaches) > len(cities):
-            raise InfeasibleError(
-                f"Action planning in slot {k}: {len(coaches)} facilitators present "
-                f"but only {len(cities)} delegations to coach.",
-                [
-                    "each facilitator coaches exactly one delegation, one coach per table: "
-                    "facilitators present are " + ", ".join(p.participant_id for p in coaches)
-                ],
-                proven=True,
-            )
+        cities, coaches = parties(event, slot)
         old = [
             t for t in previous.tables if t.slot_id == k and t.kind is ActivityKind.ACTION_PLANNING
         ]

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from html import escape
 from pathlib import Path
 
-from convening._files import write_bytes_atomic
+from convening._files import write_text_atomic
 from convening.dates import day_label
 from convening.model import Event, Slot, SlotKind
 from convening.plan import ActivityKind, Plan, Run
@@ -103,11 +103,7 @@ def write_agenda_html(plan: Plan, path: str | os.PathLike[str]) -> Path:
     Path
         The file written.
     """
-    target = Path(path)
-    data = agenda_html(plan).encode("utf-8")
-    write_bytes_atomic(target, data)
-    logger.info("wrote %s", target)
-    return target
+    return write_text_atomic(path, agenda_html(plan))
 
 
 # -- pieces ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from convening._files import write_bytes_atomic
+from convening._files import write_text_atomic
 from convening.plan import Plan
 from convening.report import plan_report_html
 
@@ -34,8 +34,4 @@ def write_report(plan: Plan, path: str | os.PathLike[str]) -> Path:
     Path
         The file written.
     """
-    target = Path(path)
-    data = plan_report_html(plan).encode("utf-8")
-    write_bytes_atomic(target, data)
-    logger.info("wrote %s", target)
-    return target
+    return write_text_atomic(path, plan_report_html(plan))

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 from ortools.graph.python import linear_sum_assignment
 
 from convening.errors import InfeasibleError
-from convening.model import Event, SlotKind
+from convening.model import Delegation, Event, Participant, Slot, SlotKind
 from convening.plan import ActivityKind, Table
 
 if TYPE_CHECKING:
     from convening.solvers.tables import TableOptions
 
-__all__ = ["seat_action_planning"]
+__all__ = ["parties", "seat_action_planning"]
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,31 @@ TOPIC_SCORE = 10
 CONTINUITY_SCORE = 40
 #: Score of coaching a delegation that had no coach in the slot before.
 UNCOACHED_SCORE = 60
+
+
+def parties(event: Event, slot: Slot) -> tuple[list[Delegation], list[Participant]]:
+    """The delegations at an action-planning slot and the facilitators there to coach them.
+
+    Raises
+    ------
+    InfeasibleError
+        When more facilitators than delegations are present (each coaches one table).
+    """
+    present = event.present(slot)
+    here = {p.participant_id for p in present}
+    cities = [d for d in event.delegations if any(m.participant_id in here for m in d.members)]
+    coaches = [p for p in present if p.is_coach]
+    if len(coaches) > len(cities):
+        raise InfeasibleError(
+            f"Action planning in slot {slot.slot_id}: {len(coaches)} facilitators present "
+            f"but only {len(cities)} delegations to coach.",
+            [
+                "each facilitator coaches exactly one delegation, one coach per table: "
+                "facilitators present are " + ", ".join(p.participant_id for p in coaches)
+            ],
+            proven=True,
+        )
+    return cities, coaches
 
 
 def seat_action_planning(event: Event, options: TableOptions | None = None) -> list[Table]:
@@ -62,17 +87,7 @@ def seat_action_planning(event: Event, options: TableOptions | None = None) -> l
     for slot in event.slots_of(SlotKind.ACTION_PLANNING):
         present = event.present(slot)
         here = {p.participant_id for p in present}
-        cities = [d for d in event.delegations if any(m.participant_id in here for m in d.members)]
-        coaches = [p for p in present if p.is_coach]
-        if len(coaches) > len(cities):
-            raise InfeasibleError(
-                f"Action planning in slot {slot.slot_id}: {len(coaches)} facilitators present "
-                f"but only {len(cities)} delegations to coach.",
-                [
-                    "each facilitator coaches exactly one delegation, one coach per table: "
-                    "facilitators present are " + ", ".join(p.participant_id for p in coaches)
-                ],
-            )
+        cities, coaches = parties(event, slot)
         match: dict[str, str] = {}
         if coaches:
             assignment = linear_sum_assignment.SimpleLinearSumAssignment()
