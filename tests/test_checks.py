@@ -470,3 +470,14 @@ def test_sessions_with_no_slots_of_their_kind_say_so() -> None:
     assert any(
         p.message == "offered 1 times but there are no breakout slots" for p in info.value.problems
     )
+
+
+def test_people_present_for_no_slot_and_facilitators_with_a_city_are_warned_about() -> None:
+    b = small_builder()
+    b.add_participant("typo", "Typo", role="staff", arrives=at(9, day=5))
+    b.add_participant("fac-city", "Coach?", city_id="c0", role="facilitator")
+    with pytest.warns(UserWarning):
+        event = b.build()
+    found = {(p.row, p.column): p.message for p in event.warnings if p.sheet == "participants"}
+    assert "present for no slot" in found[(15, "arrives")]
+    assert "coaches nobody" in found[(16, "city_id")]

@@ -97,6 +97,7 @@ def check_event(
     if complete and not bad_items:
         # A delegation missing a row that could not be read would only look odd.
         _check_delegations(event, out)
+        _check_attendance(event, out)
     if complete and not bad_items and not any(p.is_error for p in out.problems):
         # Counting only makes sense once every reference and number is sound, and every
         # row is there: with rows left out, shortages would be ones the planner does not have.
@@ -730,6 +731,32 @@ def _check_delegations(event: Event, out: ProblemLog) -> None:
                 _row_of(city, i),
                 "city_id",
                 city.city_id,
+            )
+
+
+def _check_attendance(event: Event, out: ProblemLog) -> None:
+    """People who would not be planned for at all, and facilitators who will not coach."""
+    activity = [s for s in event.slots if s.kind.is_activity and s.end > s.start]
+    for i, p in enumerate(event.participants):
+        row = _row_of(p, i)
+        if activity and not any(p.is_present(s) for s in activity):
+            window = f"arrives {p.arrives:%Y-%m-%d %H:%M}" if p.arrives else "arrives any time"
+            window += f", departs {p.departs:%Y-%m-%d %H:%M}" if p.departs else ""
+            out.warning(
+                f"present for no slot ({window}); check the arrival and departure times",
+                "participants",
+                row,
+                "arrives" if p.arrives is not None else "departs",
+                p.participant_id,
+            )
+        if p.role == "facilitator" and p.city_id is not None:
+            out.warning(
+                "a facilitator listed with a city sits with that city's delegation and coaches "
+                "nobody; leave city_id empty for a coach",
+                "participants",
+                row,
+                "city_id",
+                p.city_id,
             )
 
 
