@@ -188,7 +188,7 @@ def _decomposed(
         placement = _placement_cpsat(inst, options, clock, budget * _PLACEMENT_SHARE, info)
     moves = search_moves(inst, options, budget * _SEARCH_SHARE)
     if moves > 0:
-        cap = clock.wall_cap(budget * _SEARCH_SHARE, slack=1.5)
+        cap = clock.wall_cap(budget * _SEARCH_SHARE)
         placement, completed = improve_placement(
             inst, placement, moves=moves, seed=options.seed, time_cap=cap,
             topic_penalty=options.weight("topic"),
@@ -249,7 +249,7 @@ def _polish(
     lns = improve_by_slots(
         inst, placement, attends, options, clock,
         solves=options.lns_solves, budget_per_solve=_LNS_SOLVE_SECONDS,
-        size=2, wall_cap=clock.wall_cap(nominal, slack=1.5),
+        size=2, wall_cap=clock.wall_cap(nominal),
     )  # fmt: skip
     info["lns_solves"] = lns.solves
     info["lns_accepted"] = lns.accepted
