@@ -238,7 +238,7 @@ COUNTING: list[tuple[str, Mutation, str]] = [
     (
         "too few breakout seats",
         lambda b: [b.add_participant(f"extra{i}", "E", role="staff") for i in range(130)],
-        "143 people are present but its rooms and sessions seat at most 136",
+        "143 people are present but its rooms and sessions seat at most 124",
     ),
     (
         "plenary room smaller than the audience",

@@ -220,17 +220,18 @@ def test_pins_leave_no_step_free_session() -> None:
 
 
 def capacities_too_small_together() -> Event:
-    """Two breakout slots of 9 people: the slot with B and C seats 5 + 3 only.
+    """Two breakout slots of 9 people and three sessions: one slot holds two of them.
 
-    A is pinned to b1, so B (capacity 5) and C (capacity 5) share b2 and one of
-    them lands in the 3-seat room. Each slot alone passes the seat count.
+    Any slot could hold A (30 seats) alone, so each slot passes the seat count.
+    But the other slot then holds B and C (capacity 5 each), one of them in the
+    3-seat room: 8 seats; and A with B or C leaves C or B alone, with 5 seats.
     """
     b = base()
     b.add_room("big", "Big", 30)
     b.add_room("small", "Small", 3)  # rooms row 3
     b.add_slot("b1", at(10), at(11), "breakout")
     b.add_slot("b2", at(11.5), at(12.5), "breakout")
-    b.add_session("A", "Pinned", slot_id="b1")
+    b.add_session("A", "Open")
     b.add_session("B", "Capped", capacity=5)  # sessions row 3
     b.add_session("C", "Capped too", capacity=5)  # sessions row 4
     return build(b)

@@ -763,10 +763,6 @@ def _check_attendance(event: Event, out: ProblemLog) -> None:
 # -- counting -------------------------------------------------------------------------------
 
 
-def _top(values: Iterable[int], k: int) -> int:
-    return sum(sorted(values, reverse=True)[:k])
-
-
 def _check_capacity(event: Event, out: ProblemLog) -> None:
     slot_rows = {s.slot_id: _row_of(s, i) for i, s in enumerate(event.slots)}
     rooms = event.rooms
@@ -823,7 +819,12 @@ def _check_capacity(event: Event, out: ProblemLog) -> None:
 
 
 def _seat_bound(event: Event, sessions: Sequence[Any], rooms: Sequence[Any]) -> int:
-    """An upper bound on the seats one slot can offer to the given sessions in ``rooms``."""
+    """An upper bound on the seats one slot can offer to the given sessions in ``rooms``.
+
+    Each room holds one run, so the best case pairs the runs that could take the
+    most people with the biggest rooms. Room pins are relaxed (a pinned run may
+    take any room), which keeps this a bound that no plan can beat.
+    """
     if not rooms:
         return 0
     biggest = max(r.capacity for r in rooms)
@@ -835,7 +836,10 @@ def _seat_bound(event: Event, sessions: Sequence[Any], rooms: Sequence[Any]) -> 
             cap = min(cap, s.capacity)
         # A session with presenters runs at most once in a slot.
         per_run.extend([cap] * (1 if s.presenters else s.offered))
-    return min(_top(per_run, len(rooms)), sum(room_caps.values()))
+    runs = sorted(per_run, reverse=True)
+    halls = sorted(room_caps.values(), reverse=True)
+    # Pairing both lists in decreasing order maximises the sum of min(run, room).
+    return sum(min(run, hall) for run, hall in zip(runs, halls, strict=False))
 
 
 def _check_tour_capacity(event: Event, out: ProblemLog, slot_rows: dict[str, int]) -> None:
