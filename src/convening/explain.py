@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -553,39 +553,18 @@ def _candidates(
         )
     elif kind == "room-capacity":
         r = event.room_by_id[guard[1]]
-        need = _smallest(r.capacity + 1, _most_present(event), lambda n: works(
-            [Change("rooms", r.room_id, "capacity", n)]
-        ))  # fmt: skip
-        if need is not None:
-            yield Relaxation(
-                f"raise room {r.room_id}'s capacity to {need} (now {r.capacity}; "
-                f"{_at(event, 'rooms', r)})",
-                (Change("rooms", r.room_id, "capacity", need),),
-            )
+        yield from _raise_capacity(event, works, "rooms", r, "room", r.room_id, r.capacity)
     elif kind == "session-capacity":
         s = event.session_by_id[guard[1]]
         assert s.capacity is not None
-        need = _smallest(s.capacity + 1, _most_present(event), lambda n: works(
-            [Change("sessions", s.session_id, "capacity", n)]
-        ))  # fmt: skip
-        if need is not None:
-            yield Relaxation(
-                f"raise session {s.session_id}'s capacity to {need} (now {s.capacity}; "
-                f"{_at(event, 'sessions', s)})",
-                (Change("sessions", s.session_id, "capacity", need),),
-            )
+        yield from _raise_capacity(
+            event, works, "sessions", s, "session", s.session_id, s.capacity
+        )
     elif kind == "tour-capacity":
         t = event.tour_by_id[guard[1]]
-        most = -(-_most_present(event) // t.departures)
-        need = _smallest(t.capacity + 1, most, lambda n: works(
-            [Change("tours", t.tour_id, "capacity", n)]
-        ))  # fmt: skip
-        if need is not None:
-            yield Relaxation(
-                f"raise tour {t.tour_id}'s capacity to {need} per departure (now {t.capacity}; "
-                f"{_at(event, 'tours', t)})",
-                (Change("tours", t.tour_id, "capacity", need),),
-            )
+        yield from _raise_capacity(
+            event, works, "tours", t, "tour", t.tour_id, t.capacity, t.departures
+        )
         more = t.departures + 1
         if works([Change("tours", t.tour_id, "departures", more)]):
             yield Relaxation(
@@ -646,6 +625,28 @@ def _window_candidates(
                     (Change("participants", pid, "departs", moment),),
                 )
                 break
+
+
+def _raise_capacity(
+    event: Event,
+    works: Callable[[list[Change]], bool],
+    sheet: str,
+    item: Any,
+    noun: str,
+    item_id: str,
+    capacity: int,
+    departures: int = 1,
+) -> Iterator[Relaxation]:
+    """Raise one capacity to the smallest value that resolves the conflict, if one does."""
+    most = -(-_most_present(event) // departures)
+    need = _smallest(capacity + 1, most, lambda n: works([Change(sheet, item_id, "capacity", n)]))
+    if need is not None:
+        per = " per departure" if sheet == "tours" else ""
+        yield Relaxation(
+            f"raise {noun} {item_id}'s capacity to {need}{per} (now {capacity}; "
+            f"{_at(event, sheet, item)})",
+            (Change(sheet, item_id, "capacity", need),),
+        )
 
 
 def _smallest(low: int, high: int, works: Callable[[int], bool]) -> int | None:
@@ -880,7 +881,7 @@ def _action_planning(event: Event) -> list[Conflict]:
     out = []
     for slot in event.slots_of(SlotKind.ACTION_PLANNING):
         present = event.present(slot)
-        coaches = [p for p in present if str(p.role) == "facilitator" and p.city_id is None]
+        coaches = [p for p in present if p.is_coach]
         cities = {p.city_id for p in present if p.city_id is not None}
         if len(coaches) <= len(cities):
             continue
