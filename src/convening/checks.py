@@ -900,7 +900,7 @@ def _people(count: int) -> str:
 def _check_action_planning(event: Event, out: ProblemLog, slot_rows: dict[str, int]) -> None:
     for slot in event.slots_of("action_planning"):
         present = event.present(slot)
-        coaches = sum(1 for p in present if p.role == "facilitator" and p.city_id is None)
+        coaches = sum(1 for p in present if p.is_coach)
         tables = len({p.city_id for p in present if p.city_id is not None})
         if coaches > tables:
             out.error(
