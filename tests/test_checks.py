@@ -315,6 +315,19 @@ def test_warnings_for_odd_delegations_and_unknown_items_do_not_stop_planning() -
     assert any("delegation of 4" in str(w.message) for w in record)
 
 
+def test_presenters_ranking_their_own_session_are_warned_about() -> None:
+    b = small_builder()
+    b.add_room("r9", "Room 9", 12)
+    b.add_session("talk", "Talk", topic="housing", presenters="c0-a")
+    b.add_preference("c0-b", "talk", 1)
+    b.add_preference("c0-a", "talk", 2)
+    with pytest.warns(UserWarning, match="presents this session"):
+        event = b.build()
+    assert [(p.sheet, p.row, p.column, p.value) for p in event.warnings] == [
+        ("preferences", 3, "item_id", "talk")
+    ]
+
+
 def test_a_sound_event_has_no_problems() -> None:
     event = small_builder().build()
     assert event.warnings == ()

@@ -358,6 +358,7 @@ def _check_references(
         ref(t.slot_id, "tours", _row_of(t, i), "slot_id", "slots", "slot")
     items = ids["sessions"] | ids["tours"]
     seen_pairs: dict[tuple[str, str], int] = {}
+    presenting = {s.session_id: frozenset(s.presenters) for s in event.sessions}
     for i, pref in enumerate(event.preferences):
         row = _row_of(pref, i)
         ref(
@@ -373,6 +374,15 @@ def _check_references(
         ):
             out.warning(
                 "ranks a session or tour that does not exist; the rank is ignored",
+                "preferences",
+                row,
+                "item_id",
+                pref.item_id,
+            )
+        if pref.participant_id in presenting.get(pref.item_id, ()):
+            out.warning(
+                f"{pref.participant_id} presents this session, so they are in it whenever it "
+                "runs and the rank earns nothing; ask them to rank sessions they could attend",
                 "preferences",
                 row,
                 "item_id",
