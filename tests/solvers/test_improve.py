@@ -84,6 +84,41 @@ def test_a_move_and_its_reverse_restore_the_value() -> None:
     assert search.placement() == PlacementSearch(inst, placement).placement()
 
 
+def _state(search: PlacementSearch) -> dict[str, object]:
+    arrays = ("run_at", "busy", "avail", "mask", "slot_seats", "slot_sf", "cap", "load",
+              "topic_count", "session_slots", "correction")  # fmt: skip
+    state: dict[str, object] = {name: getattr(search, name).tolist() for name in arrays}
+    state.update(cell=list(search.cell), occupant=dict(search.occupant), value=search.value)
+    return state
+
+
+def test_undo_restores_the_whole_state_and_agrees_with_the_reverse_move() -> None:
+    inst = AgendaInstance(medium_event(4))
+    placement = place_greedy(inst)
+    assert placement is not None
+    search = PlacementSearch(inst, placement)
+    twin = PlacementSearch(inst, placement)
+    rng = random.Random(11)
+    undone = 0
+    for i in range(300):
+        j = rng.choice(search.movable)
+        target = rng.choice(search.option_list[search.run_session[j]])
+        if not search.allowed(j, target):
+            continue
+        before = _state(search)
+        delta = search.move(j, target, undoable=True)
+        assert delta == pytest.approx(twin.move(j, target))
+        if i % 3:  # keep a third of the moves, undo the rest
+            search.undo()
+            twin.move(j, before["cell"][j])  # type: ignore[index]
+            assert _state(search) == before
+            undone += 1
+        assert search.value == pytest.approx(twin.value)
+    assert undone > 50
+    assert search.value == pytest.approx(search.total())
+    assert search.placement() == twin.placement()
+
+
 def test_annealing_keeps_the_rules_never_worsens_and_is_reproducible() -> None:
     inst = AgendaInstance(medium_event(3))
     placement = place_greedy(inst)

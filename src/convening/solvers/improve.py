@@ -55,6 +55,8 @@ _T_START, _T_END = 6.0, 0.1
 #: Moves per annealing cycle (longer searches reheat from the best placement).
 _CYCLE_MOVES = 20000
 
+_NONE = np.zeros(0, dtype=np.int64)
+
 # Highest set bit of a 9-bit score mask (bit v = a v-point session): the best score there.
 _HIGH = np.zeros(1 << 9, dtype=np.int16)
 for _m in range(1, 1 << 9):
@@ -341,10 +343,12 @@ class PlacementSearch:
                 ks = sorted([new[0] if x == old[0] else x for x in row.tolist() if x >= 0])
                 row[: len(ks)] = ks
 
-    def move(self, j: int, target: tuple[int, str]) -> float:
+    def move(self, j: int, target: tuple[int, str], *, undoable: bool = False) -> float:
         """Move run ``j`` to ``target`` (swapping with its occupant); return the value change.
 
-        The caller checks :meth:`allowed` first.
+        The caller checks :meth:`allowed` first. With ``undoable``, the state the
+        move changes is saved first, so that :meth:`undo` can restore it for a
+        fraction of the cost of the reverse move (most annealing moves are rejected).
         """
         src = self.cell[j]
         other = self.occupant.get(target)
@@ -355,6 +359,8 @@ class PlacementSearch:
         )
         same_reach &= not self._reaches_differently(self.run_session[j], src, target)
         if k1 == k2 and same_reach:
+            if undoable:
+                self._save(j, other, src, target, _NONE, _NONE)
             runs = np.array(moved, dtype=np.int64)
             before = self._overflow(runs)
             self._place(j, target)
@@ -375,6 +381,8 @@ class PlacementSearch:
             if len(sessions) == 1
             else np.union1d(self.pairs_of[sessions[0]], self.pairs_of[sessions[1]])
         )
+        if undoable:
+            self._save(j, other, src, target, people, pairs)
         topics = {(k, self.topic[s]) for s in sessions for k in (k1, k2) if self.topic[s] >= 0}
         topic_before = sum(self._topic_extra(k, t) for k, t in topics)
         ks = np.array([k1] if k1 == k2 else [k1, k2], dtype=np.int64)
@@ -410,6 +418,63 @@ class PlacementSearch:
         )
         self.value += delta
         return delta
+
+    def _save(
+        self,
+        j: int,
+        other: int | None,
+        src: tuple[int, str],
+        target: tuple[int, str],
+        people: np.ndarray,
+        pairs: np.ndarray,
+    ) -> None:
+        """Save what moving run ``j`` from ``src`` to ``target`` can change, for :meth:`undo`."""
+        sessions = [self.run_session[j]] + ([] if other is None else [self.run_session[other]])
+        presenters = np.unique(np.concatenate([self.presenters[s] for s in sessions]))
+        self._undo = (
+            j,
+            other,
+            src,
+            target,
+            [self.run_at[s].copy() for s in sessions],
+            presenters,
+            self.busy[presenters].copy(),
+            self.avail[presenters].copy(),
+            people,
+            self.mask[people].copy(),
+            self.slot_seats.copy(),
+            self.slot_sf.copy(),
+            self.cap.copy(),
+            self.load.copy(),
+            self.topic_count.copy(),
+            [self.session_slots[s].copy() for s in sessions],
+            pairs,
+            self.correction[pairs].copy(),
+            self.value,
+        )
+
+    def undo(self) -> None:
+        """Restore the state before the last ``move(..., undoable=True)``."""
+        (j, other, src, target, run_at, presenters, busy, avail, people, mask, seats,
+         seats_sf, cap, load, topics, session_slots, pairs, correction, value) = self._undo  # fmt: skip
+        sessions = [self.run_session[j]] + ([] if other is None else [self.run_session[other]])
+        self.cell[j] = src
+        if other is None:
+            del self.occupant[target]
+        else:
+            self.cell[other] = target
+            self.occupant[target] = other
+        self.occupant[src] = j
+        for s, row, slots in zip(sessions, run_at, session_slots, strict=True):
+            self.run_at[s] = row
+            self.session_slots[s] = slots
+        self.busy[presenters] = busy
+        self.avail[presenters] = avail
+        self.mask[people] = mask
+        self.slot_seats, self.slot_sf, self.cap, self.load = seats, seats_sf, cap, load
+        self.topic_count = topics
+        self.correction[pairs] = correction
+        self.value = value
 
     def _reaches_differently(self, s: int, a: tuple[int, str], b: tuple[int, str]) -> bool:
         """Whether moving session ``s`` from cell ``a`` to ``b`` changes which fans it reaches."""
@@ -509,8 +574,7 @@ def _anneal(
         target = options[rng.randrange(len(options))]
         if not search.allowed(j, target):
             continue
-        src = search.cell[j]
-        delta = search.move(j, target)
+        delta = search.move(j, target, undoable=True)
         temperature = _T_START * ratio ** (i / moves)
         if delta >= 0 or rng.random() < math.exp(delta / temperature):
             accepted += 1
@@ -518,6 +582,5 @@ def _anneal(
             if value > best_value + 1e-9:
                 best_value, best_cells = value, list(search.cell)
         else:
-            # The reverse move: run j back to src (its swap partner, if any, returns too).
-            search.move(j, src)
+            search.undo()
     return best_value, best_cells, accepted, True

@@ -62,10 +62,12 @@ _SEARCH_SHARE = 0.45
 _ASSIGNMENT_SHARE = 0.4
 #: Nominal seconds of one slot-neighbourhood solve (its deterministic budget follows).
 _LNS_SOLVE_SECONDS = 1.0
-#: Calibrated cost of one annealing move on 2 cores: fixed plus per person re-scored
-#: (measured on the 50- and 500-city benchmarks: about 150 and 210 µs a move).
-_MOVE_SECONDS = 86e-6
-_MOVE_SECONDS_PER_PERSON = 0.8e-6
+#: Calibrated cost of one annealing move on 2 cores: fixed, per person re-scored and
+#: per run (state saved for the undo); measured on the 50-, 500- and 1,700-city
+#: benchmarks: about 100, 133 and 157 µs a move.
+_MOVE_SECONDS = 48e-6
+_MOVE_SECONDS_PER_PERSON = 0.66e-6
+_MOVE_SECONDS_PER_RUN = 0.032e-6
 
 
 def _gap(outcome: Outcome) -> float | None:
@@ -280,7 +282,7 @@ def search_moves(inst: AgendaInstance, options: SolveOptions, seconds: float) ->
     fans = sum(len(ranked) for ranked in inst.scores.values())
     runs = max(1, sum(s.offered for s in inst.sessions))
     touched = 2 * fans / runs  # people re-scored by a swap of two runs
-    per_move = _MOVE_SECONDS + touched * _MOVE_SECONDS_PER_PERSON
+    per_move = _MOVE_SECONDS + touched * _MOVE_SECONDS_PER_PERSON + runs * _MOVE_SECONDS_PER_RUN
     return int(seconds / per_move)
 
 
