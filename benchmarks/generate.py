@@ -167,6 +167,7 @@ def make_event(cities: int, seed: int = 0) -> Event:
     presented: dict[str, int] = {}
     popularity: dict[str, float] = {}
     by_topic: dict[str, list[str]] = {}
+    presenters_of: dict[str, tuple[str, ...]] = {}
     for i in range(count):
         sid = f"b{i:04d}"
         topic = TOPICS[i % len(TOPICS)] if i < len(TOPICS) else rng.choice(TOPICS)
@@ -182,6 +183,7 @@ def make_event(cities: int, seed: int = 0) -> Event:
         pin_slot = None
         if cities > 6 and offered == 1 and rng.random() < 0.04:
             pin_slot = rng.choice(slot_ids["breakout"])
+        presenters_of[sid] = tuple(presenters)
         b.add_session(
             sid,
             f"{topic.title()} {i}",
@@ -200,28 +202,39 @@ def make_event(cities: int, seed: int = 0) -> Event:
     tour_ids = []
     for k, sid in enumerate(slot_ids["tour"]):
         seats = 0
-        t = 0
+        batch: list[dict[str, object]] = []
         while seats < 1.25 * n:
-            tid = f"t{k}{t:02d}"
             cap = rng.choice((12, 20, 25, 40, 50)) if cities > 6 else rng.choice((8, 10))
             dep = 1 if cities <= 6 else rng.choice((1, 1, 2, 3))
             walking = rng.random() < 0.3
             pinned = sid if rng.random() < 0.5 else None
-            b.add_tour(tid, f"Tour {k}-{t}", cap, slot_id=pinned, walking=walking,
-                       topic=rng.choice(TOPICS), departures=dep, meeting_point="Main lobby")  # fmt: skip
+            batch.append({"capacity": cap, "slot_id": pinned, "walking": walking,
+                          "topic": rng.choice(TOPICS), "departures": dep})  # fmt: skip
             seats += cap * dep
+        # Every tour slot has a bus tour of its own for people needing step-free access.
+        if not any(t["slot_id"] == sid and not t["walking"] for t in batch):
+            batch[0].update(slot_id=sid, walking=False)
+        for t, spec in enumerate(batch):
+            tid = f"t{k}{t:02d}"
+            b.add_tour(tid, f"Tour {k}-{t}", meeting_point="Main lobby", **spec)  # type: ignore[arg-type]
             tour_ids.append(tid)
-            t += 1
 
     # -- preferences ------------------------------------------------------------------------
+    presents: dict[str, set[str]] = {}
+    for sid, names in presenters_of.items():
+        for pid in names:
+            presents.setdefault(pid, set()).add(sid)
     for pid, mine in people:
         weights = [
             popularity[s] * (4.0 if any(s in by_topic.get(t, ()) for t in mine) else 1.0)
             for s in sessions
         ]
         chosen: list[str] = []
-        pool = list(zip(sessions, weights, strict=True))
-        while len(chosen) < min(8, len(sessions)):
+        # Nobody ranks a session they present (they cannot attend it as a participant).
+        own = presents.get(pid, set())
+        pool = [(s, w) for s, w in zip(sessions, weights, strict=True) if s not in own]
+        wanted = min(8, len(pool))
+        while len(chosen) < wanted:
             total = sum(w for _, w in pool)
             x = rng.random() * total
             for idx, (s, w) in enumerate(pool):
