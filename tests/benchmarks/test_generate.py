@@ -1,0 +1,38 @@
+"""The benchmark generator makes plannable, realistic events, the same for the same seed."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+from generate import make_event
+
+from convening.model import SlotKind
+
+
+@pytest.mark.parametrize("cities", [4, 8, 12, 20, 50])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_generated_events_are_plannable_and_realistic(cities: int, seed: int) -> None:
+    event = make_event(cities, seed)  # an unplannable event raises EventError
+    presenting = {(p, s.session_id) for s in event.sessions for p in s.presenters}
+    breakouts = {s.session_id for s in event.sessions if s.kind == SlotKind.BREAKOUT}
+    ranked = Counter(p.participant_id for p in event.preferences if p.item_id in breakouts)
+    assert not any((p.participant_id, p.item_id) in presenting for p in event.preferences)
+    for person in event.participants:
+        own = sum(1 for p, _s in presenting if p == person.participant_id)
+        assert ranked[person.participant_id] == min(8, len(breakouts) - own)
+    assert max(Counter(p for p, _s in presenting).values()) <= 2
+    accessible = [p for p in event.participants if p.accessible]
+    for slot in event.slots_of(SlotKind.TOUR):
+        buses = [t for t in event.tours if t.slot_id == slot.slot_id and not t.walking]
+        assert buses or not accessible
+
+
+def test_the_same_seed_gives_the_same_event() -> None:
+    assert make_event(12, 3) == make_event(12, 3)
+    assert make_event(12, 3) != make_event(12, 4)
