@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
 import pytest
 
@@ -43,19 +44,31 @@ def _run_rules(inst: AgendaInstance, placement: dict[str, list[tuple[str, str]]]
     return problems
 
 
-def test_incremental_value_matches_a_fresh_evaluation_after_random_moves() -> None:
-    inst = AgendaInstance(medium_event(1))
-    placement = place_greedy(inst)
-    assert placement is not None
-    search = PlacementSearch(inst, placement)
-    rng = random.Random(7)
-    moved = 0
-    for _ in range(400):
+def _allowed_moves(
+    search: PlacementSearch, seed: int, tries: int
+) -> Iterator[tuple[int, tuple[int, str]]]:
+    """Random moves (run, target cell) that keep the run rules, from ``tries`` draws."""
+    rng = random.Random(seed)
+    for _ in range(tries):
         j = rng.choice(search.movable)
         target = rng.choice(search.option_list[search.run_session[j]])
         if search.allowed(j, target):
-            search.move(j, target)
-            moved += 1
+            yield j, target
+
+
+def _search(seed: int) -> tuple[AgendaInstance, PlacementSearch]:
+    inst = AgendaInstance(medium_event(seed))
+    placement = place_greedy(inst)
+    assert placement is not None
+    return inst, PlacementSearch(inst, placement)
+
+
+def test_incremental_value_matches_a_fresh_evaluation_after_random_moves() -> None:
+    inst, search = _search(1)
+    moved = 0
+    for j, target in _allowed_moves(search, 7, 400):
+        search.move(j, target)
+        moved += 1
     assert moved > 50
     now = search.placement()
     assert _run_rules(inst, now) == []
@@ -65,17 +78,10 @@ def test_incremental_value_matches_a_fresh_evaluation_after_random_moves() -> No
 
 
 def test_a_move_and_its_reverse_restore_the_value() -> None:
-    inst = AgendaInstance(medium_event(2))
-    placement = place_greedy(inst)
-    assert placement is not None
-    search = PlacementSearch(inst, placement)
+    inst, search = _search(2)
+    placement = search.placement()
     before = search.value
-    rng = random.Random(3)
-    for _ in range(200):
-        j = rng.choice(search.movable)
-        target = rng.choice(search.option_list[search.run_session[j]])
-        if not search.allowed(j, target):
-            continue
+    for j, target in _allowed_moves(search, 3, 200):
         src = search.cell[j]
         delta = search.move(j, target)
         back = search.move(j, src)
@@ -93,18 +99,10 @@ def _state(search: PlacementSearch) -> dict[str, object]:
 
 
 def test_undo_restores_the_whole_state_and_agrees_with_the_reverse_move() -> None:
-    inst = AgendaInstance(medium_event(4))
-    placement = place_greedy(inst)
-    assert placement is not None
-    search = PlacementSearch(inst, placement)
-    twin = PlacementSearch(inst, placement)
-    rng = random.Random(11)
+    inst, search = _search(4)
+    twin = PlacementSearch(inst, search.placement())
     undone = 0
-    for i in range(300):
-        j = rng.choice(search.movable)
-        target = rng.choice(search.option_list[search.run_session[j]])
-        if not search.allowed(j, target):
-            continue
+    for i, (j, target) in enumerate(_allowed_moves(search, 11, 300)):
         before = _state(search)
         delta = search.move(j, target, undoable=True)
         assert delta == pytest.approx(twin.move(j, target))
