@@ -239,13 +239,5 @@ class AssignmentModel:
             hint_vars=[*self.x.values(), *self.u.values()],
             det_scale=min(1.0, _DET_VARIABLES / max(1, len(self.x) + len(self.u))),
         )
-        attends: dict[tuple[str, str], str] = {}
-        fallback: list[tuple[str, str]] = []
-        if outcome.found:
-            solver = outcome.solver
-            assert solver is not None
-            for (pid, sid, k), v in self.x.items():
-                if solver.boolean_value(v):
-                    attends[(pid, k)] = sid
-            fallback = sorted(key for key, u in self.u.items() if solver.boolean_value(u))
-        return outcome, attends, fallback
+        attends = {(pid, k): sid for pid, sid, k in outcome.chosen(self.x)}
+        return outcome, attends, sorted(outcome.chosen(self.u))

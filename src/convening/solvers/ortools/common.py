@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 from ortools.sat.python import cp_model
 
 if TYPE_CHECKING:
+    from convening.model import Session
     from convening.solve import SolveOptions
 
-__all__ = ["Clock", "Outcome", "optimize"]
+__all__ = ["Clock", "Outcome", "optimize", "placement_of"]
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 WEIGHT_SCALE = 100
 
 Progress = Callable[[str, float, float | None], None]
+K = TypeVar("K")
 
 
 class Clock:
@@ -94,6 +96,24 @@ class Outcome:
     def found(self) -> bool:
         """Whether a solution is available."""
         return self.status in ("optimal", "feasible")
+
+    def chosen(self, variables: Mapping[K, cp_model.IntVar]) -> list[K]:
+        """The keys of the Boolean ``variables`` set in the solution (none if nothing was found)."""
+        if not self.found:
+            return []
+        assert self.solver is not None
+        solver = self.solver
+        return [key for key, v in variables.items() if solver.boolean_value(v)]
+
+
+def placement_of(
+    sessions: Iterable[Session], cells: Iterable[tuple[str, str, str]]
+) -> dict[str, list[tuple[str, str]]]:
+    """A placement (session id -> sorted ``(slot, room)`` runs) from chosen ``(session, slot, room)`` cells."""
+    placement: dict[str, list[tuple[str, str]]] = {s.session_id: [] for s in sessions}
+    for sid, k, r in cells:
+        placement[sid].append((k, r))
+    return {sid: sorted(runs) for sid, runs in sorted(placement.items())}
 
 
 def _params(

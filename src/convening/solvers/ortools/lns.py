@@ -295,16 +295,9 @@ class SlotNeighbourhood:
             hint_vars=[*self.z.values(), *self.x.values(), *self.u.values()],
         )
         runs: dict[str, list[tuple[str, str]]] = {sid: [] for sid in self.free}
-        attends: dict[tuple[str, str], str] = {}
-        if outcome.found:
-            solver = outcome.solver
-            assert solver is not None
-            for (sid, k, r), v in self.z.items():
-                if solver.boolean_value(v):
-                    runs[sid].append((k, r))
-            for (pid, sid, k), v in self.x.items():
-                if solver.boolean_value(v):
-                    attends[(pid, k)] = sid
+        for sid, k, r in outcome.chosen(self.z):
+            runs[sid].append((k, r))
+        attends = {(pid, k): sid for pid, sid, k in outcome.chosen(self.x)}
         return outcome, runs, attends
 
 

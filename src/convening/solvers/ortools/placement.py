@@ -30,7 +30,7 @@ from ortools.sat.python import cp_model
 
 from convening.model import SlotKind
 from convening.solvers.instance import AgendaInstance, clash_weights, demand, topic_pairs
-from convening.solvers.ortools.common import Clock, Outcome, optimize
+from convening.solvers.ortools.common import Clock, Outcome, optimize, placement_of
 
 if TYPE_CHECKING:
     from convening.solve import SolveOptions
@@ -243,12 +243,4 @@ class PlacementModel:
             scale=self.scale,
             hint_vars=list(self.y.values()),
         )
-        placement: dict[str, list[tuple[str, str]]] = {
-            s.session_id: [] for s in self.inst.sessions
-        }
-        if outcome.found:
-            assert outcome.solver is not None
-            for (sid, k, r), v in self.y.items():
-                if outcome.solver.boolean_value(v):
-                    placement[sid].append((k, r))
-        return outcome, {k: sorted(v) for k, v in sorted(placement.items())}
+        return outcome, placement_of(self.inst.sessions, outcome.chosen(self.y))

@@ -38,7 +38,7 @@ from ortools.sat.python import cp_model
 from convening.errors import InfeasibleError
 from convening.model import SlotKind
 from convening.solvers.instance import AgendaInstance, AgendaResult, demand, presenting_in
-from convening.solvers.ortools.common import Clock, Outcome, optimize
+from convening.solvers.ortools.common import Clock, Outcome, optimize, placement_of
 from convening.solvers.ortools.flow import SeatingError, fill_fallback, seat_slot
 
 if TYPE_CHECKING:
@@ -368,20 +368,8 @@ class ReplanPlacement:
             "replan placement",
             variables,
         )
-        placement: dict[str, list[tuple[str, str]]] = {
-            s.session_id: [] for s in self.inst.sessions
-        }
-        tour_slot: dict[str, str] = {}
-        if outcome.found:
-            solver = outcome.solver
-            assert solver is not None
-            for (sid, k, r), v in self.y.items():
-                if solver.boolean_value(v):
-                    placement[sid].append((k, r))
-            for (t, k), v in sorted(self.z.items()):
-                if solver.boolean_value(v):
-                    tour_slot[t] = k
-        return outcome, {k: sorted(v) for k, v in sorted(placement.items())}, tour_slot
+        tour_slot = dict(sorted(outcome.chosen(self.z)))
+        return outcome, placement_of(self.inst.sessions, outcome.chosen(self.y)), tour_slot
 
 
 # -- stage 2: assignment --------------------------------------------------------------------------
@@ -592,15 +580,12 @@ class ReplanAssignment:
                     ],
                 )
             raise InfeasibleError("No re-plan was found in time; raise the time limit.")
-        solver = outcome.solver
-        assert solver is not None
         sessions = self.inst.event.session_by_id
         attends: dict[tuple[str, str], str] = {}
         rides: dict[tuple[str, str], str] = {}
-        for (pid, item, k), v in self.x.items():
-            if solver.boolean_value(v):
-                (attends if item in sessions else rides)[(pid, k)] = item
-        waiting = sorted(key for key, u in self.u.items() if solver.boolean_value(u))
+        for pid, item, k in outcome.chosen(self.x):
+            (attends if item in sessions else rides)[(pid, k)] = item
+        waiting = sorted(outcome.chosen(self.u))
         tour_slots = {s.slot_id for s in self.inst.tour_slots}
         session_waiting = [key for key in waiting if key[1] not in tour_slots]
         try:

@@ -140,17 +140,14 @@ class TourModel:
         outcome = optimize(self.model, self.terms, self.options, budget, clock, "tours")
         if not outcome.found:
             return outcome, {}, {}
-        solver = outcome.solver
-        assert solver is not None
         inst = self.inst
-        tour_slot = {t: k for (t, k), y in sorted(self.y.items()) if solver.boolean_value(y)}
-        rides = {(p, k): t for (p, t, k), v in self.x.items() if solver.boolean_value(v)}
+        tour_slot = dict(sorted(outcome.chosen(self.y)))
+        rides = {(p, k): t for p, t, k in outcome.chosen(self.x)}
+        unranked = outcome.chosen(self.u)
         by_id = inst.event.tour_by_id
         for slot in inst.tour_slots:
             k = slot.slot_id
-            waiting = sorted(
-                p for (p, kk), u in self.u.items() if kk == k and solver.boolean_value(u)
-            )
+            waiting = sorted(p for p, kk in unranked if kk == k)
             load: dict[str, int] = {}
             for (_p, kk), t in rides.items():
                 if kk == k:

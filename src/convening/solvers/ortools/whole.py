@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 
 from convening.model import SlotKind
 from convening.solvers.instance import topic_pairs
-from convening.solvers.ortools.common import Clock, Outcome, optimize
+from convening.solvers.ortools.common import Clock, Outcome, optimize, placement_of
 from convening.solvers.ortools.placement import PlacementModel
 
 if TYPE_CHECKING:
@@ -188,24 +188,13 @@ class WholeModel(PlacementModel):
             scale=self.scale,
             hint_vars=[*self.y.values(), *self.x.values()],
         )
-        placement: dict[str, list[tuple[str, str]]] = {
-            s.session_id: [] for s in self.inst.sessions
+        attends = {
+            (pid, k): sid
+            for pid, sid, k in outcome.chosen(self.x)
+            if not self.inst.is_presenting(pid, sid)
         }
-        attends: dict[tuple[str, str], str] = {}
-        if outcome.found:
-            solver = outcome.solver
-            assert solver is not None
-            for (sid, k, r), y in self.y.items():
-                if solver.boolean_value(y):
-                    placement[sid].append((k, r))
-            for (pid, sid, k), v in self.x.items():
-                if solver.boolean_value(v) and not self.inst.is_presenting(pid, sid):
-                    attends[(pid, k)] = sid
-        return (
-            outcome,
-            {k: sorted(v) for k, v in sorted(placement.items())},
-            dict(sorted(attends.items())),
-        )
+        placement = placement_of(self.inst.sessions, outcome.chosen(self.y))
+        return outcome, placement, dict(sorted(attends.items()))
 
     def hint_whole(
         self, placement: dict[str, list[tuple[str, str]]], attends: dict[tuple[str, str], str]
