@@ -5,12 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convening import EventBuilder, EventError, Problem
 from convening.checks import is_valid_id
+from convening.model import (
+    Participant,
+    Role,
+    Session,
+    SessionKind,
+    Slot,
+    SlotKind,
+    Tour,
+)
 from tests.factories import at, small_builder
 
 Mutation = Callable[[EventBuilder], object]
@@ -464,12 +474,152 @@ def test_times_the_clocks_skip_are_errors_and_times_they_repeat_are_warnings() -
     assert [(p.sheet, p.column) for p in event.warnings] == [("slots", "start")]
 
 
-def test_a_tour_slot_without_tours_says_so_at_the_slot() -> None:
-    def mutate(b: EventBuilder) -> None:
-        b.add_slot("tour2", at(9, day=1), at(11, day=1), "tour")
+SMALL = small_builder().build()
 
-    (problem,) = [p for p in problems_of(mutate) if "no tour can run" in p.message]
-    assert (problem.sheet, problem.row, problem.value) == ("slots", 8, "tour2")
+
+def problems_after(**changes: object) -> list[Problem]:
+    """The problems of the small event with some of its sheets replaced."""
+    with pytest.raises(EventError) as info:
+        attrs.evolve(SMALL, **changes)
+    return info.value.problems
+
+
+TOUR2 = Slot("tour2", at(9, day=1), at(11, day=1), SlotKind.TOUR, row=8)
+STAFF = [
+    Participant(f"acc{i}", "A", None, Role.STAFF, accessible=True, row=15 + i) for i in range(13)
+]
+
+
+def test_a_tour_slot_with_an_empty_tours_sheet_says_so_at_the_slot_once() -> None:
+    problems = problems_after(tours=(), participants=(*SMALL.participants, STAFF[0]))
+    # Nobody can go on a tour: one problem at the slot, not one more for step-free access.
+    assert [(p.sheet, p.row, p.column, p.value, p.message) for p in problems] == [
+        (
+            "slots",
+            5,
+            "kind",
+            "tour",
+            "tour slot tour has 14 people present but the tours sheet has no tours",
+        )
+    ]
+
+
+def test_each_tour_slot_nobody_can_go_from_is_named() -> None:
+    problems = problems_after(tours=(), slots=(*SMALL.slots, TOUR2))
+    assert [(p.sheet, p.row, p.column) for p in problems] == [
+        ("slots", 5, "kind"),
+        ("slots", 8, "kind"),
+    ]
+    assert problems[1].message.startswith("tour slot tour2 has 13 people present")
+
+
+def test_a_tour_slot_whose_tours_are_pinned_elsewhere_says_so_at_the_slot() -> None:
+    # The people of that slot are not also counted against the tours over all tour slots.
+    (problem,) = problems_after(slots=(*SMALL.slots, TOUR2))
+    assert (problem.sheet, problem.row, problem.column, problem.value) == (
+        "slots",
+        8,
+        "kind",
+        "tour",
+    )
+    assert problem.message == (
+        "tour slot tour2 has 13 people present but every tour on the tours sheet is pinned "
+        "to another tour slot"
+    )
+
+
+def test_tours_too_small_over_all_tour_slots_keep_the_capacity_message() -> None:
+    bus = Tour("bus", "Bus tour", 20, row=2)
+    (problem,) = problems_after(tours=(bus,), slots=(*SMALL.slots, TOUR2))
+    assert (problem.sheet, problem.row, problem.column, problem.value) == (
+        "tours",
+        None,
+        "capacity",
+        "20",
+    )
+    assert "the tour slots hold 26 people in all but all tours together take 20" in (
+        problem.message
+    )
+
+
+def hall_without_step_free_access(needing: int, **changes: object) -> list[Problem]:
+    """Problems once the hall, where the welcome plenary is pinned, loses step-free access."""
+    rooms = [attrs.evolve(r, accessible=False) if r.room_id == "hall" else r for r in SMALL.rooms]
+    changes.setdefault("rooms", rooms)
+    people = (*SMALL.participants, *STAFF[:needing])
+    return problems_after(participants=people, **changes)
+
+
+@pytest.mark.parametrize(
+    ("needing", "words"),
+    [
+        (1, "1 person needing step-free access attends"),
+        (2, "2 people needing step-free access attend"),
+    ],
+)
+def test_a_plenary_pinned_to_a_room_without_step_free_access_names_the_pin(
+    needing: int, words: str
+) -> None:
+    (problem,) = hall_without_step_free_access(needing)
+    assert (problem.sheet, problem.row, problem.column, problem.value) == (
+        "sessions",
+        2,
+        "room_id",
+        "hall",
+    )
+    assert problem.message == (
+        f"{words} this plenary but room hall has no step-free access; pin a step-free room "
+        "or leave room_id empty"
+    )
+
+
+def test_a_pin_is_named_when_the_other_plenaries_seat_too_few_needing_step_free_access() -> None:
+    panel = Session("panel", "Panel", SessionKind.PLENARY, slot_id="open", capacity=12, row=6)
+    (problem,) = hall_without_step_free_access(13, sessions=(*SMALL.sessions, panel))
+    assert (problem.sheet, problem.row, problem.column, problem.value) == (
+        "sessions",
+        2,
+        "room_id",
+        "hall",
+    )
+    assert problem.message.startswith(
+        "13 people needing step-free access are present in plenary slot open, where the other "
+        "plenaries seat at most 12 of them, but room hall has no step-free access"
+    )
+
+
+def test_too_few_step_free_seats_whatever_the_pin_stay_at_the_slot() -> None:
+    # The step-free rooms seat 2 x 6: freeing the pin would not seat 13 people.
+    rooms = [
+        attrs.evolve(r, accessible=False)
+        if r.room_id == "hall"
+        else attrs.evolve(r, capacity=6)
+        if r.accessible
+        else r
+        for r in SMALL.rooms
+    ]
+    problems = hall_without_step_free_access(13, rooms=rooms)
+    found = [(p.sheet, p.row, p.column, p.message) for p in problems]
+    assert (
+        "slots",
+        2,
+        "slot_id",
+        "13 people need step-free access but accessible rooms seat at most 0",
+    ) in found
+    assert all(sheet != "sessions" for sheet, *_ in found), found
+
+
+@pytest.mark.parametrize(("count", "words"), [(1, "1 person is"), (2, "2 people are")])
+def test_counts_of_one_read_as_one(count: int, words: str) -> None:
+    b = EventBuilder("E", "Here", "UTC")
+    for i in range(count):
+        b.add_participant(f"p{i}", "P", role="staff")
+    b.add_room("r", "R", 5)
+    b.add_slot("s", at(9), at(10), "breakout")
+    with pytest.raises(EventError) as info:
+        b.build()
+    (problem,) = info.value.problems
+    assert problem.message.startswith(f"{words} present but no breakout session can run")
 
 
 def test_sessions_with_no_slots_of_their_kind_say_so() -> None:

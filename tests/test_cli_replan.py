@@ -9,7 +9,7 @@ import icalendar
 import openpyxl
 import pytest
 
-from convening import load_example, read_plan, validate, write_event
+from convening import Plan, load_example, read_plan, validate, write_event
 from convening.cli import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_OK, main
 
 pytestmark = pytest.mark.filterwarnings("ignore::convening.ConveningWarning")
@@ -100,3 +100,46 @@ def test_out_must_not_be_the_previous_folder(
     args = ["replan", str(event_v2), "--previous", str(v1), "--out", str(v1), *OPTIONS]
     assert main(args) == EXIT_INPUT
     assert "--previous" in capsys.readouterr().err
+
+
+def test_calendars_changed_only_by_tablemates_are_counted_apart(
+    folders: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    v1, _ = folders
+    event = load_example("peer_exchange")
+    presenting = {p for s in event.sessions for p in s.presenters}
+    gone = next(
+        p.participant_id
+        for p in event.participants
+        if p.city_id is not None and p.participant_id not in presenting
+    )
+    changed = attrs.evolve(
+        event,
+        participants=[p for p in event.participants if p.participant_id != gone],
+        preferences=[x for x in event.preferences if x.participant_id != gone],
+        networking_rules=[
+            r for r in event.networking_rules if gone not in (r.participant_id, r.other_id)
+        ],
+    )
+    event_v2 = write_event(changed, tmp_path / "cancelled.xlsx")
+    out = tmp_path / "v2"
+    args = ["replan", str(event_v2), "--previous", str(v1), "--out", str(out), *OPTIONS]
+    assert main(args) == EXIT_OK
+    printed = capsys.readouterr().out
+    book = openpyxl.load_workbook(out / "changes.xlsx")
+    notify = [row[0].value for row in book["notify"].iter_rows(min_row=2)]
+    with_rows = {row[0].value for row in book["people"].iter_rows(min_row=2)}
+    # Nobody moved: whoever kept every place and still got a new calendar sat with someone
+    # whose table changed.
+    before, after = read_plan(v1), read_plan(out)
+    assert after.metrics["people_moved"] == 0
+
+    def tablemates(plan: Plan, pid: str) -> dict[str, set[str]]:
+        return {t.slot_id: set(t.members) - {pid} for t in plan.tables if pid in t.members}
+
+    unmoved = [pid for pid in notify if pid not in with_rows]
+    assert unmoved
+    assert all(tablemates(before, pid) != tablemates(after, pid) for pid in unmoved)
+    assert f"{len(notify)} calendars changed ({len(unmoved)} because tablemates changed)" in (
+        " ".join(printed.split())
+    )

@@ -22,7 +22,7 @@ from convening import (
     validate,
     write_outputs,
 )
-from convening.changes import ChangeReason
+from convening.changes import ChangeReason, diff_plans
 from convening.errors import ConveningError
 from convening.replan import Replan, ReplanOptions, replan
 from tests.factories import small_builder
@@ -434,3 +434,56 @@ def test_a_plan_of_another_event_is_refused() -> None:
     renamed = attrs.evolve(exchange, name="Another convening")
     with pytest.raises(ConveningError, match="previous plan is of the event"):
         replan(renamed, plan)
+
+
+# -- whom to tell -----------------------------------------------------------------------------------
+
+
+def tablemates(plan: Plan, pid: str) -> dict[str, set[str]]:
+    """Who else sits at each of a person's tables, by slot (a coach is among the members)."""
+    return {t.slot_id: set(t.members) - {pid} for t in plan.tables if pid in t.members}
+
+
+def test_calendars_changed_only_by_tablemates_are_counted_apart(
+    exchange: tuple[Event, Plan],
+) -> None:
+    event, plan = exchange
+    gone = next(
+        p.participant_id
+        for p in event.participants
+        if p.participant_id not in presenters(event) and p.city_id
+    )
+    result = replan(without(event, [gone]), plan, options())
+    check(result)
+    changes = result.changes
+    with_rows = {row.participant_id for row in changes.people}
+    unmoved = [pid for pid in changes.notify if pid not in with_rows]
+    # Nothing but the seating changed, so whoever kept every place was told for their tablemates.
+    assert unmoved, "the people who sat with the one who left"
+    assert list(changes.tablemates_only) == unmoved
+    for pid in unmoved:
+        assert tablemates(plan, pid) != tablemates(result.plan, pid)
+    had_gone = [pid for pid in unmoved if any(gone in m for m in tablemates(plan, pid).values())]
+    assert had_gone
+    assert f"({len(unmoved)} because tablemates changed)" in changes.summary()
+
+
+def test_other_calendar_changes_are_not_put_down_to_tablemates(
+    exchange: tuple[Event, Plan],
+) -> None:
+    event, plan = exchange
+    session = next(
+        s for s in event.sessions if any(r.activity_id == s.session_id for r in plan.runs)
+    )
+    described = attrs.evolve(session, description="Now with a case study from Detroit.")
+    changed = attrs.evolve(
+        event, sessions=[described if s is session else s for s in event.sessions]
+    )
+    new_plan = attrs.evolve(plan, event=changed)
+    changes = diff_plans(plan, new_plan)
+    attendees = {
+        pid for r in plan.runs if r.activity_id == session.session_id for pid in r.attendees
+    }
+    assert set(changes.notify) == attendees
+    assert changes.tablemates_only == ()
+    assert "because tablemates changed" not in changes.summary()

@@ -10,7 +10,9 @@ new one (of the event as it is now) and returns a :class:`ChangeReport`:
   session or tour that moved to another slot or room, was added or removed;
 - :attr:`ChangeReport.notify`: the people whose calendar changed in any way
   they would see (time, place, title, description, table companions,
-  coach), so only they need a new email.
+  coach), so only they need a new email;
+- :attr:`ChangeReport.tablemates_only`: those of them whose own places did
+  not change, only who else sits at their tables.
 
 A person is *moved* when, in a slot they attend in both plans, their
 session, tour or room changed; a change of networking or action-planning
@@ -38,6 +40,7 @@ __all__ = [
     "ChangeReport",
     "PersonChange",
     "SessionChange",
+    "calendars_changed",
     "changes_frames",
     "diff_plans",
 ]
@@ -157,6 +160,12 @@ class ChangeReport:
     notify
         People whose calendar changed (they get a new email); people who left
         are included, their calendar now cancels their events.
+    tablemates_only
+        People in :attr:`notify` whose calendar changed only because who else
+        sits at their tables changed: their networking tablemates, their
+        delegation's coach at action planning (or, for a coach, the delegation
+        they coach). Their own sessions, tours, rooms, tables and times are
+        as before.
     forced
         People the change forced to move whatever the plan (a lower bound on
         :attr:`moved`), with why, when the re-planner worked it out.
@@ -169,6 +178,7 @@ class ChangeReport:
     added: tuple[str, ...] = ()
     left: tuple[str, ...] = ()
     notify: tuple[str, ...] = ()
+    tablemates_only: tuple[str, ...] = ()
     forced: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
     @property
@@ -186,8 +196,21 @@ class ChangeReport:
         return (
             f"{self.people_moved} people moved, {len(self.reseated)} re-seated, "
             f"{self.sessions_moved} session runs moved, {len(self.added)} new, "
-            f"{len(self.left)} left; {len(self.notify)} calendars changed"
+            f"{len(self.left)} left; {calendars_changed(self)}"
         )
+
+
+def calendars_changed(report: ChangeReport) -> str:
+    """``"13 calendars changed (13 because tablemates changed)"``, for a planner.
+
+    The part in brackets is left out when no calendar changed only because of
+    tablemates.
+    """
+    count = len(report.notify)
+    text = f"{count} {'calendar' if count == 1 else 'calendars'} changed"
+    if report.tablemates_only:
+        text += f" ({len(report.tablemates_only)} because tablemates changed)"
+    return text
 
 
 # -- comparing --------------------------------------------------------------------------------
@@ -223,6 +246,7 @@ def diff_plans(
     moved: list[str] = []
     reseated: list[str] = []
     notify: list[str] = []
+    tablemates_only: list[str] = []
     for pid in order:
         rows = _person_rows(previous, plan, pid, slots)
         people.extend(rows)
@@ -230,8 +254,14 @@ def diff_plans(
             moved.append(pid)
         if any(r.reason is ChangeReason.RESEATED for r in rows):
             reseated.append(pid)
-        if rows or _seen(previous, pid, slots) != _seen(plan, pid, slots):
+        if rows:
             notify.append(pid)
+            continue
+        before, after = _seen(previous, pid, slots), _seen(plan, pid, slots)
+        if before != after:
+            notify.append(pid)
+            if _only_tablemates(previous, plan, pid, before, after):
+                tablemates_only.append(pid)
     added = [
         p.participant_id
         for p in new_event.participants
@@ -250,6 +280,7 @@ def diff_plans(
         added=tuple(added),
         left=tuple(left),
         notify=tuple(notify),
+        tablemates_only=tuple(tablemates_only),
         forced={k: tuple(v) for k, v in sorted((forced or {}).items())},
     )
 
@@ -490,7 +521,11 @@ def _person_label(event: Event, pid: str) -> str:
 
 
 def _seen(plan: Plan, pid: str, slots: list[Slot]) -> tuple[Any, ...]:
-    """Everything a person's calendar shows, slot by slot (to tell whether it changed)."""
+    """Everything a person's calendar shows, slot by slot (to tell whether it changed).
+
+    The event's name and venue, then per slot attended ``(slot_id, start, end,
+    title, location, details)``.
+    """
     event = plan.event
     if pid not in event.participant_by_id:
         return ()
@@ -534,6 +569,33 @@ def _seen(plan: Plan, pid: str, slots: list[Slot]) -> tuple[Any, ...]:
             )
         )
     return tuple(out)
+
+
+def _only_tablemates(
+    previous: Plan, plan: Plan, pid: str, before: tuple[Any, ...], after: tuple[Any, ...]
+) -> bool:
+    """Whether a calendar changed only where who else sits at the person's table changed.
+
+    ``before`` and ``after`` are :func:`_seen` of a person whose places are the
+    same in both plans. In each slot whose entry changed, the person must sit
+    at a table whose other members (a coach among them) changed, at the same
+    times and place; its title and topic may change with the people, since the
+    topic is drawn from who sits there.
+    """
+    if len(before) != len(after) or before[:2] != after[:2]:
+        return False
+    for old, new in zip(before[2:], after[2:], strict=True):
+        if old == new:
+            continue
+        slot_id = old[0]
+        if new[0] != slot_id or old[1:3] != new[1:3] or old[4] != new[4]:
+            return False
+        was, now = _one(previous, pid, slot_id), _one(plan, pid, slot_id)
+        if not (isinstance(was, Table) and isinstance(now, Table)):
+            return False
+        if set(was.members) - {pid} == set(now.members) - {pid}:
+            return False
+    return True
 
 
 # -- tables for a workbook --------------------------------------------------------------------------
@@ -634,6 +696,7 @@ def changes_frames(report: ChangeReport, event: Event | None = None) -> dict[str
         by_person.setdefault(c.participant_id, []).append(c)
     moved, reseated = set(report.moved), set(report.reseated)
     added, left = set(report.added), set(report.left)
+    tablemates = set(report.tablemates_only)
     notify_rows = []
     for pid in report.notify:
         mine = by_person.get(pid, [])
@@ -650,7 +713,7 @@ def changes_frames(report: ChangeReport, event: Event | None = None) -> dict[str
             status = "updated"
         reasons = list(dict.fromkeys(c.reason.value for c in mine))
         if not mine:
-            reasons = ["details changed"]
+            reasons = ["tablemates changed" if pid in tablemates else "details changed"]
         notify_rows.append(
             (
                 pid,

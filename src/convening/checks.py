@@ -775,8 +775,11 @@ def _check_attendance(event: Event, out: ProblemLog) -> None:
 
 def _check_capacity(event: Event, out: ProblemLog) -> None:
     slot_rows = {s.slot_id: _row_of(s, i) for i, s in enumerate(event.slots)}
+    session_rows = {s.session_id: _row_of(s, i) for i, s in enumerate(event.sessions)}
     rooms = event.rooms
     accessible_rooms = [r for r in rooms if r.accessible]
+    # A plenary pinned to a room without step-free access is named once, whatever its slots.
+    named_pins: set[str] = set()
     for kind in ("plenary", "breakout"):
         sessions = [s for s in event.sessions if s.kind == kind]
         kind_slots = event.slots_of(kind)
@@ -797,7 +800,7 @@ def _check_capacity(event: Event, out: ProblemLog) -> None:
             runs = [s for s in sessions if s.slot_id in (None, slot.slot_id)]
             if not runs:
                 out.error(
-                    f"{len(present)} people are present but no {kind} session can run in this slot",
+                    f"{_are_present(len(present))} but no {kind} session can run in this slot",
                     "slots",
                     row,
                     "slot_id",
@@ -808,7 +811,7 @@ def _check_capacity(event: Event, out: ProblemLog) -> None:
             if seats < len(present):
                 what = "the plenary rooms" if kind == "plenary" else "its rooms and sessions"
                 out.error(
-                    f"{len(present)} people are present but {what} seat at most {seats}",
+                    f"{_are_present(len(present))} but {what} seat at most {seats}",
                     "slots",
                     row,
                     "slot_id",
@@ -816,7 +819,14 @@ def _check_capacity(event: Event, out: ProblemLog) -> None:
                 )
             needing = sum(1 for p in present if p.accessible)
             step_free = _seat_bound(event, runs, accessible_rooms)
-            if needing > step_free:
+            if needing <= step_free:
+                continue
+            pins = (
+                _step_free_pins(event, runs, accessible_rooms, needing)
+                if kind == "plenary"
+                else []
+            )
+            if not pins:
                 out.error(
                     f"{_people(needing)} step-free access but accessible rooms seat at most {step_free}",
                     "slots",
@@ -824,16 +834,60 @@ def _check_capacity(event: Event, out: ProblemLog) -> None:
                     "slot_id",
                     slot.slot_id,
                 )
+            for s in pins:
+                if s.session_id in named_pins:
+                    continue
+                named_pins.add(s.session_id)
+                if len(runs) == 1:
+                    who = f"{_needing(needing)} {'attends' if needing == 1 else 'attend'} this plenary"
+                else:
+                    who = (
+                        f"{_needing(needing)} {'is' if needing == 1 else 'are'} present in "
+                        f"plenary slot {slot.slot_id}, where the other plenaries seat at most "
+                        f"{step_free} of them,"
+                    )
+                out.error(
+                    f"{who} but room {s.room_id} has no step-free access; pin a step-free room "
+                    "or leave room_id empty",
+                    "sessions",
+                    session_rows[s.session_id],
+                    "room_id",
+                    s.room_id,
+                )
     _check_tour_capacity(event, out, slot_rows)
     _check_action_planning(event, out, slot_rows)
 
 
-def _seat_bound(event: Event, sessions: Sequence[Any], rooms: Sequence[Any]) -> int:
+def _step_free_pins(
+    event: Event, runs: Sequence[Any], accessible_rooms: Sequence[Any], needing: int
+) -> list[Any]:
+    """The sessions whose pins to rooms without step-free access alone leave ``needing`` unseated.
+
+    Empty when there are no such pins, or when freeing them would still not seat
+    everyone needing step-free access (then the shortage is one of step-free seats).
+    """
+    rooms = event.room_by_id
+    pinned = [s for s in runs if s.room_id is not None and not rooms[s.room_id].accessible]
+    freed = frozenset(s.session_id for s in pinned)
+    if pinned and _seat_bound(event, runs, accessible_rooms, unpinned=freed) >= needing:
+        return pinned
+    return []
+
+
+def _seat_bound(
+    event: Event,
+    sessions: Sequence[Any],
+    rooms: Sequence[Any],
+    *,
+    unpinned: frozenset[str] = frozenset(),
+) -> int:
     """An upper bound on the seats one slot can offer to the given sessions in ``rooms``.
 
     Each room holds one run, so the best case pairs the runs that could take the
     most people with the biggest rooms. Room pins are relaxed (a pinned run may
-    take any room), which keeps this a bound that no plan can beat.
+    take any room), which keeps this a bound that no plan can beat; a run pinned
+    to a room outside ``rooms`` gets no seats, unless its session is in
+    ``unpinned`` (then it may take any of ``rooms``).
     """
     if not rooms:
         return 0
@@ -841,7 +895,10 @@ def _seat_bound(event: Event, sessions: Sequence[Any], rooms: Sequence[Any]) -> 
     room_caps = {r.room_id: r.capacity for r in rooms}
     per_run: list[int] = []
     for s in sessions:
-        cap = room_caps.get(s.room_id, 0) if s.room_id is not None else biggest
+        if s.room_id is None or s.session_id in unpinned:
+            cap = biggest
+        else:
+            cap = room_caps.get(s.room_id, 0)
         if s.capacity is not None:
             cap = min(cap, s.capacity)
         # A session with presenters runs at most once in a slot.
@@ -859,23 +916,31 @@ def _check_tour_capacity(event: Event, out: ProblemLog, slot_rows: dict[str, int
         present = event.present(slot)
         if not present:
             continue
-        total_present += len(present)
         row = slot_rows[slot.slot_id]
         tours = [t for t in event.tours if t.slot_id in (None, slot.slot_id)]
-        seats = sum(t.seats for t in tours)
         if not tours:
+            # Nobody present can go on a tour, whoever needs step-free access: one problem.
+            why = (
+                "every tour on the tours sheet is pinned to another tour slot"
+                if event.tours
+                else "the tours sheet has no tours"
+            )
             out.error(
-                f"{len(present)} {'person is' if len(present) == 1 else 'people are'} present "
-                "but no tour can run in this tour slot "
-                "(the tours sheet has none for it)",
+                f"tour slot {slot.slot_id} has {_count(len(present), 'person', 'people')} "
+                f"present but {why}",
                 "slots",
                 row,
-                "slot_id",
-                slot.slot_id,
+                "kind",
+                slot.kind,
             )
-        elif seats < len(present):
+            continue
+        # Slots without tours are left out of the count over all tour slots below,
+        # so that their people are not reported twice.
+        total_present += len(present)
+        seats = sum(t.seats for t in tours)
+        if seats < len(present):
             out.error(
-                f"{len(present)} people are present but the tours that can run in this slot take at most {seats}",
+                f"{_are_present(len(present))} but the tours that can run in this slot take at most {seats}",
                 "slots",
                 row,
                 "slot_id",
@@ -902,9 +967,24 @@ def _check_tour_capacity(event: Event, out: ProblemLog, slot_rows: dict[str, int
         )
 
 
+def _count(count: int, one: str, many: str) -> str:
+    """``"1 person"``, ``"3 people"``."""
+    return f"{count} {one if count == 1 else many}"
+
+
 def _people(count: int) -> str:
     """``"1 person needs"``, ``"3 people need"``."""
     return f"{count} person needs" if count == 1 else f"{count} people need"
+
+
+def _needing(count: int) -> str:
+    """``"1 person needing step-free access"``, ``"3 people needing step-free access"``."""
+    return f"{_count(count, 'person', 'people')} needing step-free access"
+
+
+def _are_present(count: int) -> str:
+    """``"1 person is present"``, ``"3 people are present"``."""
+    return f"{count} person is present" if count == 1 else f"{count} people are present"
 
 
 def _check_action_planning(event: Event, out: ProblemLog, slot_rows: dict[str, int]) -> None:
@@ -914,7 +994,9 @@ def _check_action_planning(event: Event, out: ProblemLog, slot_rows: dict[str, i
         tables = len({p.city_id for p in present if p.city_id is not None})
         if coaches > tables:
             out.error(
-                f"{coaches} facilitators are present but only {tables} delegations; each facilitator coaches one delegation's table",
+                f"{_count(coaches, 'facilitator is', 'facilitators are')} present but only "
+                f"{_count(tables, 'delegation', 'delegations')}; each facilitator coaches one "
+                "delegation's table",
                 "slots",
                 slot_rows[slot.slot_id],
                 "slot_id",

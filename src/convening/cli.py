@@ -194,6 +194,7 @@ def _run_demo(args: argparse.Namespace, out: Console) -> int:
 def _run_replan(args: argparse.Namespace, out: Console) -> int:
     import datetime as dt
 
+    from convening.changes import calendars_changed
     from convening.export import check_output_folder, write_outputs
     from convening.export.changes import write_changes
     from convening.io import read_event, read_plan
@@ -259,7 +260,9 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
     )
     people = event.participant_by_id
     notify = list(changes.notify)
-    out.print(f"{len(notify)} calendars changed; tell these people:")
+    # Tablemates' names are in calendar descriptions, so a cancellation changes the
+    # calendars of people who did not move; say so, or the count looks wrong.
+    out.print(f"{calendars_changed(changes)}; tell these people:")
     shown = notify[:30]
     for pid in shown:
         person = people.get(pid)

@@ -13,6 +13,9 @@ and returns a new plan that keeps every hard rule and, in this order:
 Networking and action-planning tables keep everyone who can keep their
 table; people re-seated only because others left or arrived are counted
 apart (:attr:`~convening.changes.ChangeReport.reseated`) and weigh less.
+Tablemates' names are in calendar descriptions, so people who keep every
+place may still get a new calendar; they are listed in
+:attr:`~convening.changes.ChangeReport.tablemates_only`.
 
 >>> result = replan(event_v2, read_plan("plan-v1"))        # doctest: +SKIP
 >>> result.changes.summary()                                # doctest: +SKIP
