@@ -4,6 +4,7 @@ import attrs
 import pytest
 
 from convening import EventError, Participant, Role, Room, Slot, SlotKind
+from convening.errors import Problem
 from tests.factories import at, small_builder
 
 
@@ -58,3 +59,16 @@ def test_localize_attaches_the_event_zone() -> None:
     event = small_builder().build()
     local = event.localize(dt.datetime(2027, 4, 20, 9))
     assert local.utcoffset() == dt.timedelta(hours=-4)
+
+
+def test_with_warnings_puts_extra_warnings_first_and_leaves_the_event_alone() -> None:
+    b = small_builder()
+    b.add_participant("c0-x", "Fourth", city_id="c0", role="partner")
+    with pytest.warns(UserWarning):
+        event = b.build()
+    extra = Problem("read as 00:00", "slots", 3, "start", "2026-04-14", severity="warning")
+    noted = event.with_warnings([extra])
+    assert noted.warnings == (extra, *event.warnings)
+    assert len(event.warnings) == 1  # the original is unchanged
+    assert noted == event
+    assert noted.slot_by_id == event.slot_by_id

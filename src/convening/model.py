@@ -16,8 +16,9 @@ equality.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
@@ -458,6 +459,15 @@ class Event:
     def warnings(self) -> tuple[Any, ...]:
         """Non-fatal findings (:class:`~convening.errors.Problem`), e.g. odd delegations."""
         return self._warnings
+
+    def with_warnings(self, extra: Sequence[Any]) -> Event:
+        """This event with ``extra`` warnings first, e.g. what reading its file noticed.
+
+        The event is not checked again (its data are unchanged).
+        """
+        event = copy.copy(self)
+        object.__setattr__(event, "_warnings", (*extra, *self._warnings))
+        return event
 
     # -- look-ups -----------------------------------------------------------------------
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
+import itertools
 import logging
 import math
 import re
@@ -110,8 +112,10 @@ def read_event(path: str | PathLike[str]) -> Event:
     Returns
     -------
     Event
-        The checked event. Its warnings (odd delegations, preferences for
-        unknown items, ...) are also issued as Python warnings.
+        The checked event. Its warnings are those the reader found in the
+        cells (a date without a time, a formula without a saved value, ...)
+        followed by those of the event's checks (odd delegations, preferences
+        for unknown items, ...); all are also issued as Python warnings.
 
     Raises
     ------
@@ -131,9 +135,16 @@ def _read(source_path: Any, label: str) -> Event:
         with _open(source_path, label) as book:
             event_sheet, tables = _read_book(book, report)
     event = _make_event(event_sheet, tables, report)
-    for problem in report.warnings():
+    found = event.warnings
+    read = tuple(report.warnings())
+    if read:
+        # The event's checks only see the parsed values; what the reader noticed about the
+        # cells themselves belongs with the event's warnings too, so that every caller
+        # (the command line prints event.warnings) shows it.
+        event = event.with_warnings(read)
+    for problem in read:
         warnings.warn(str(problem), ConveningWarning, stacklevel=3)
-    emit_warnings(event.warnings)
+    emit_warnings(found)
     logger.info(
         "read %s: %d cities, %d participants, %d slots, %d sessions, %d tours",
         label,
@@ -236,18 +247,85 @@ def _open(path: Any, label: str) -> Iterator[_Book]:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         raise _fail(f"{label} cannot be opened as an Excel workbook ({exc})") from None
+    book = _Workbook(workbook, path, label)
     try:
-        yield _Workbook(workbook, label)
+        yield book
     finally:
-        workbook.close()
+        book.close()
+
+
+class _DateOnly(dt.datetime):
+    """A cell formatted as a date alone: Excel keeps it as that day at 00:00."""
+
+
+@attrs.frozen
+class _UnsavedFormula:
+    """A formula cell whose value was never saved (openpyxl reads it as empty)."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+_FORMULA_MESSAGE = (
+    "this cell holds a formula with no saved value; open and save the workbook in Excel "
+    "(or type the value)"
+)
+
+# A formula element followed by the end of its cell or by an empty value: the workbook was
+# saved by a tool that does not calculate. Only then is the workbook opened a second time,
+# with formulas, to find the cells.
+_NS = rb"(?:[\w.-]+:)?"
+_UNSAVED_FORMULA = re.compile(
+    rb"(?:</" + _NS + rb"f>|<" + _NS + rb"f(?:\s[^>]*)?/>)\s*"
+    rb"(?:</" + _NS + rb"c>|<" + _NS + rb"v(?:\s[^>]*)?(?:/>|>\s*</" + _NS + rb"v>))"
+)
+
+
+def _parts_with_unsaved_formulas(path: Path) -> frozenset[str]:
+    """The worksheet parts of the workbook at ``path`` with a formula that has no value."""
+    found = set()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                part = info.filename
+                if "worksheets/" not in part or not part.endswith(".xml") or "_rels/" in part:
+                    continue
+                data = archive.read(info)
+                # Every formula closes with "f>" (a shared formula's first cell holds its
+                # text), so most sheets are passed over without the slower pattern.
+                if b"f>" in data and _UNSAVED_FORMULA.search(data):
+                    found.add(part.lstrip("/"))
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError):
+        pass  # the sheets themselves will say what is wrong
+    return frozenset(found)
+
+
+_TEXT_OR_BRACKETS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+@functools.lru_cache(maxsize=256)
+def _shows_no_time(number_format: str) -> bool:
+    """Whether a date number format shows no hour (nor seconds), e.g. ``yyyy-mm-dd``."""
+    shown = _TEXT_OR_BRACKETS.sub("", number_format).lower()
+    return "h" not in shown and "s" not in shown
 
 
 class _Workbook:
-    """An ``.xlsx`` workbook opened read-only."""
+    """An ``.xlsx`` workbook opened read-only, with its cached values."""
 
-    def __init__(self, workbook: Any, label: str) -> None:
+    def __init__(self, workbook: Any, path: Path, label: str) -> None:
         self.workbook = workbook
+        self.path = path
         self.label = label
+        self._unsaved: frozenset[str] | None = None
+        self._formula_book: Any = None
+
+    def close(self) -> None:
+        self.workbook.close()
+        if self._formula_book is not None:
+            self._formula_book.close()
 
     def sheet_names(self) -> list[str]:
         return list(self.workbook.sheetnames)
@@ -259,10 +337,61 @@ class _Workbook:
         # The stored dimension may be missing or wrong (and may claim a million rows); with
         # it reset, openpyxl yields each row as stored, blank gaps as empty rows.
         worksheet.reset_dimensions()
+        formulas = self._formulas(name, worksheet)
         try:
-            yield from worksheet.iter_rows(values_only=True)
+            for excel_row, cells in enumerate(worksheet.iter_rows(), start=1):
+                values = _values(cells)
+                if formulas and excel_row in formulas:
+                    for index, formula in formulas[excel_row].items():
+                        if index < len(values) and values[index] is None:
+                            values[index] = _UnsavedFormula(formula)
+                yield values
         except Exception as exc:  # a damaged sheet is reported, not raised
             raise _Unreadable(f"sheet {name!r} cannot be read ({exc})") from None
+
+    def _formulas(self, name: str, worksheet: Any) -> dict[int, dict[int, str]]:
+        """The formula cells of a sheet by Excel row and position, when some lack a value."""
+        if self._unsaved is None:
+            self._unsaved = _parts_with_unsaved_formulas(self.path)
+        if not self._unsaved:
+            return {}
+        part = getattr(worksheet, "_worksheet_path", None)  # openpyxl's name of the sheet's file
+        if isinstance(part, str) and part.lstrip("/") not in self._unsaved:
+            return {}
+        import openpyxl
+
+        try:
+            if self._formula_book is None:
+                self._formula_book = openpyxl.load_workbook(
+                    self.path, read_only=True, data_only=False
+                )
+            worksheet = self._formula_book[name]
+            worksheet.reset_dimensions()
+            found: dict[int, dict[int, str]] = {}
+            for excel_row, cells in enumerate(worksheet.iter_rows(), start=1):
+                for index, cell in enumerate(cells):
+                    if cell.data_type == "f":
+                        text = getattr(cell.value, "text", cell.value)  # array formulas
+                        found.setdefault(excel_row, {})[index] = str(text)
+        except Exception:  # the values view reports a damaged sheet itself
+            logger.debug("cannot read the formulas of sheet %r", name, exc_info=True)
+            return {}
+        return found
+
+
+def _values(cells: Sequence[Any]) -> list[Any]:
+    """The values of a row of cells; a date shown without a time is marked as such."""
+    values = []
+    for cell in cells:
+        value = cell.value
+        if (
+            value.__class__ is dt.datetime
+            and not (value.hour or value.minute or value.second or value.microsecond)
+            and _shows_no_time(cell.number_format)
+        ):
+            value = _DateOnly(value.year, value.month, value.day)
+        values.append(value)
+    return values
 
 
 class _CsvFolder:
@@ -382,14 +511,24 @@ def _is_blank(values: Sequence[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
+_Numbered = Iterator[tuple[int, Sequence[Any]]]
+
+#: How many rows below a title row are searched for the real header.
+_HEADER_SEARCH_ROWS = 4
+
+
 def _header(
-    sheet: Sheet, rows: Iterator[tuple[int, Sequence[Any]]], report: ProblemLog
-) -> tuple[int, dict[str, int]] | None:
-    """Find the header (the first row that is not blank) and the position of each column."""
+    sheet: Sheet, rows: _Numbered, report: ProblemLog
+) -> tuple[tuple[int, dict[str, int]] | None, _Numbered]:
+    """Find the header (the first row that is not blank) and the position of each column.
+
+    Also returns the rows after the header, still to be read.
+    """
+    known = {c.name for c in sheet.columns}
+    required = [c.name for c in sheet.columns if c.required]
     for excel_row, values in rows:
         if _is_blank(values):
             continue
-        known = {c.name for c in sheet.columns}
         positions: dict[str, int] = {}
         for index, cell in enumerate(values):
             name = normalise_name(cell)
@@ -399,29 +538,56 @@ def _header(
                 report.error("this column appears twice", sheet.name, excel_row, name, cell)
                 continue
             positions[name] = index
-        for column in sheet.columns:
-            if column.required and column.name not in positions:
-                report.error(
-                    f"the required column {column.name} is missing from the header row",
-                    sheet.name,
-                    excel_row,
-                    column.name,
-                )
-        return excel_row, positions
+        missing = [name for name in required if name not in positions]
+        if not missing:
+            return (excel_row, positions), rows
+        # A title above the header ("Rooms for the exchange") is the usual reason.
+        below = list(itertools.islice(rows, _HEADER_SEARCH_ROWS))
+        rows = itertools.chain(below, rows)
+        title = _row_text(values)
+        header_row = next(
+            (r for r, v in below if set(required) <= {normalise_name(c) for c in v}), None
+        )
+        suffix = ""
+        if header_row is not None:
+            report.error(
+                f"row {excel_row} reads {title!r}; the first row must be the header "
+                f"(found the header in row {header_row})",
+                sheet.name,
+                excel_row,
+                None,
+                title,
+            )
+        elif not positions:
+            suffix = f"; row {excel_row} reads {title!r}; the first row must be the column names"
+        for name in missing:
+            report.error(
+                f"the required column {name} is missing from the header row{suffix}",
+                sheet.name,
+                excel_row,
+                name,
+            )
+        return (excel_row, positions), rows
     if sheet.required:
         report.error(
-            "the sheet is empty; its first row must name the columns: "
+            "the sheet is empty; it is required, and its first row must name the columns: "
             + ", ".join(c.name for c in sheet.columns),
             sheet.name,
         )
-    return None
+    return None, rows
+
+
+def _row_text(values: Sequence[Any]) -> str:
+    """The filled cells of a row, as one line of text."""
+    text = " ".join(str(_shown(v)).strip() for v in values if not _is_blank((v,)))
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _read_table(sheet: Sheet, rows: Iterable[Sequence[Any]], report: ProblemLog) -> _Table:
     table = _Table()
-    numbered = enumerate(rows, start=1)
-    found = _header(sheet, numbered, report)
+    found, numbered = _header(sheet, enumerate(rows, start=1), report)
     if found is None:
+        # An empty optional sheet is as good as none; an empty required one was reported.
         table.lost = sheet.required
         return table
     _, positions = found
@@ -429,24 +595,34 @@ def _read_table(sheet: Sheet, rows: Iterable[Sequence[Any]], report: ProblemLog)
     complete = all(c.name in positions for c in sheet.columns if c.required)
     table.lost = not complete
     id_position = positions.get(sheet.id_column) if sheet.id_column else None
-    count = 0
     for excel_row, values in numbered:
         if _is_blank(values):
             continue
-        count += 1
         width = len(values)
         if complete:
             fields: dict[str, Any] = {}
             ok = True
             for column, position in columns:
                 raw = values[position] if position is not None and position < width else None
+                if raw.__class__ is _UnsavedFormula:
+                    if column.required:
+                        report.error(_FORMULA_MESSAGE, sheet.name, excel_row, column.name, raw)
+                        ok = False
+                    else:
+                        report.warning(_FORMULA_MESSAGE, sheet.name, excel_row, column.name, raw)
+                    continue
                 value, error = _parse(raw, column)
                 if error is None and column.name == sheet.id_column and not is_valid_id(value):
                     error = _ID_MESSAGE
                 if error is not None:
                     report.error(error, sheet.name, excel_row, column.name, raw)
                     ok = False
-                elif value is not _EMPTY:
+                    continue
+                if raw.__class__ is _DateOnly and column.type is ColumnType.DATETIME:
+                    report.warning(
+                        _date_only_message(raw), sheet.name, excel_row, column.name, raw.date()
+                    )
+                if value is not _EMPTY:
                     fields[column.name] = value
             if ok:
                 table.items.append((excel_row, fields))
@@ -454,9 +630,16 @@ def _read_table(sheet: Sheet, rows: Iterable[Sequence[Any]], report: ProblemLog)
         if id_position is not None and id_position < width:
             # Unreadable rows still name an id that other sheets may use.
             broken, _ = _parse_id(values[id_position])
-            if isinstance(broken, str):
+            if isinstance(broken, str) and values[id_position].__class__ is not _UnsavedFormula:
                 table.broken.add(broken)
     return table
+
+
+def _date_only_message(day: dt.datetime) -> str:
+    return (
+        "this cell holds a date with no time (read as 00:00); give the time too, "
+        f"e.g. {day:%Y-%m-%d} 09:00"
+    )
 
 
 def _read_event_sheet(
@@ -464,8 +647,7 @@ def _read_event_sheet(
 ) -> _EventSheet:
     result = _EventSheet()
     keys = {k.name: k for k in sheet.keys}
-    numbered = enumerate(rows, start=1)
-    found = _header(sheet, numbered, report)
+    found, numbered = _header(sheet, enumerate(rows, start=1), report)
     if found is None or "key" not in found[1] or "value" not in found[1]:
         result.reported.update(keys)
         return result
@@ -500,6 +682,13 @@ def _read_event_sheet(
             result.reported.add(key)
             continue
         result.rows[key] = excel_row
+        if raw_value.__class__ is _UnsavedFormula:
+            if keys[key].required:
+                report.error(_FORMULA_MESSAGE, sheet.name, excel_row, "value", raw_value)
+                result.reported.add(key)
+            else:
+                report.warning(_FORMULA_MESSAGE, sheet.name, excel_row, "value", raw_value)
+            continue
         value, _ = _parse_text(raw_value)
         if isinstance(value, str):
             result.values[key] = value
@@ -691,6 +880,8 @@ def _parse_datetime(raw: Any) -> _Parsed:
         if raw.microsecond:
             # Excel keeps times as fractions of a day; undo the rounding noise.
             raw = (raw + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+        if raw.__class__ is not dt.datetime:
+            raw = dt.datetime(raw.year, raw.month, raw.day, raw.hour, raw.minute, raw.second)
         return raw, None
     if isinstance(raw, dt.date):
         return dt.datetime(raw.year, raw.month, raw.day), None

@@ -295,8 +295,8 @@ SHEETS: tuple[Sheet, ...] = (
     ),
     Sheet(
         "tours",
-        True,
-        "Tours of the host city's successes.",
+        False,
+        "Optional when the programme has no tour slots: tours of the host city's successes.",
         (
             _req("tour_id", _T.ID, "Unique id (not shared with a session)."),
             _req("title", _T.TEXT, "What the programme says."),
