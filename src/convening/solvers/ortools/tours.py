@@ -26,7 +26,38 @@ from convening.solvers.ortools.flow import SeatingError, seat_slot
 if TYPE_CHECKING:
     from convening.solve import SolveOptions
 
-__all__ = ["TourModel"]
+__all__ = ["TourModel", "seat_tours", "tour_points"]
+
+
+def tour_points(inst: AgendaInstance, rides: dict[tuple[str, str], str]) -> int:
+    """Points of ranked tours ridden."""
+    return sum(inst.score(pid, tid) for (pid, _k), tid in rides.items())
+
+
+def seat_tours(
+    inst: AgendaInstance, tour_slot: dict[str, str]
+) -> dict[tuple[str, str], str] | None:
+    """Seat everyone present in each tour slot on the tours placed there, best first.
+
+    With the tours' slots fixed, seating is one transportation problem per slot
+    (a tour runs once, so slots do not interact), solved exactly by min-cost
+    flow: the most points of ranked tours, people needing step-free access on
+    tours that are not walking tours. ``None`` when some slot cannot seat everyone.
+    """
+    by_id = inst.event.tour_by_id
+
+    def allowed(pid: str, tid: str) -> bool:
+        return not (pid in inst.accessible and by_id[tid].walking)
+
+    rides: dict[tuple[str, str], str] = {}
+    for slot in inst.tour_slots:
+        k = slot.slot_id
+        runs = [(tid, by_id[tid].seats) for tid, kk in sorted(tour_slot.items()) if kk == k]
+        got = seat_slot(inst, k, list(inst.present[k]), runs, allowed)
+        if got is None:
+            return None
+        rides.update(((pid, k), tid) for pid, tid in got.items())
+    return dict(sorted(rides.items()))
 
 
 class TourModel:
