@@ -5,7 +5,9 @@ and optional sheets left empty."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +111,26 @@ def test_a_formula_without_a_value_in_an_optional_column_is_a_warning(tmp_path: 
         event = read_event(path)
     assert event.city_by_id["c2"].population is None
     assert ("cities", 3, "population", "=69000+1", "warning") in located(list(event.warnings))
+
+
+def test_a_formula_whose_saved_result_is_empty_text_is_not_flagged(tmp_path: Path) -> None:
+    # Excel saves =IFERROR(...,"") that came out empty as a string cell with an empty value.
+    path = with_formula(
+        write_book(base_rows(), tmp_path / "event"), "cities", "E3", '=IF(1=1,"",1)'
+    )
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    cell = re.compile(rb'<c r="E3"([^>]*)>(<f>IF\(1=1,"",1\)</f>)(<v\s*/>|<v>\s*</v>)?</c>')
+    patched = {
+        name: cell.sub(rb'<c r="E3"\1 t="str">\2<v></v></c>', data) for name, data in parts.items()
+    }
+    assert patched != parts
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in patched.items():
+            archive.writestr(name, data)
+    event = read_quietly(path)
+    assert event.city_by_id["c2"].population is None
+    assert [p for p in event.warnings if p.sheet == "cities"] == []
 
 
 def test_a_formula_without_a_value_on_the_event_sheet(tmp_path: Path) -> None:

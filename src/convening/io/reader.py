@@ -343,7 +343,13 @@ class _Workbook:
                 values = _values(cells)
                 if formulas and excel_row in formulas:
                     for index, formula in formulas[excel_row].items():
-                        if index < len(values) and values[index] is None:
+                        # A formula whose saved result is "" (e.g. =IFERROR(...,"")) is
+                        # stored as a string cell with an empty value: it has a value.
+                        if (
+                            index < len(values)
+                            and values[index] is None
+                            and getattr(cells[index], "data_type", None) != "str"
+                        ):
                             values[index] = _UnsavedFormula(formula)
                 yield values
         except Exception as exc:  # a damaged sheet is reported, not raised
