@@ -604,7 +604,8 @@ def test_too_few_step_free_seats_whatever_the_pin_stay_at_the_slot() -> None:
         "slots",
         2,
         "slot_id",
-        "13 people need step-free access but accessible rooms seat at most 0",
+        "13 people need step-free access but accessible rooms seat at most 0, and at most 6 "
+        "even with welcome (pinned to room hall) moved to step-free rooms",
     ) in found
     assert all(sheet != "sessions" for sheet, *_ in found), found
 

@@ -828,7 +828,8 @@ def _check_capacity(event: Event, out: ProblemLog) -> None:
             )
             if not pins:
                 out.error(
-                    f"{_people(needing)} step-free access but accessible rooms seat at most {step_free}",
+                    f"{_people(needing)} step-free access but accessible rooms seat at most "
+                    f"{step_free}{_even_unpinned(event, runs, accessible_rooms)}",
                     "slots",
                     row,
                     "slot_id",
@@ -856,6 +857,22 @@ def _check_capacity(event: Event, out: ProblemLog) -> None:
                 )
     _check_tour_capacity(event, out, slot_rows)
     _check_action_planning(event, out, slot_rows)
+
+
+def _even_unpinned(event: Event, runs: Sequence[Any], accessible_rooms: Sequence[Any]) -> str:
+    """``", and at most 12 even with ... moved"``: what freeing room pins would not fix.
+
+    Empty when no run is pinned to a room without step-free access.
+    """
+    rooms = event.room_by_id
+    pinned = [s for s in runs if s.room_id is not None and not rooms[s.room_id].accessible]
+    if not pinned:
+        return ""
+    freed = frozenset(s.session_id for s in pinned)
+    bound = _seat_bound(event, runs, accessible_rooms, unpinned=freed)
+    names = ", ".join(f"{s.session_id} (pinned to room {s.room_id})" for s in pinned[:3])
+    more = f" and {len(pinned) - 3} more" if len(pinned) > 3 else ""
+    return f", and at most {bound} even with {names}{more} moved to step-free rooms"
 
 
 def _step_free_pins(
