@@ -176,3 +176,14 @@ def test_a_person_needing_step_free_access_counts_only_step_free_rooms() -> None
     assert search.allowed(j, (0, "lift"))
     assert search.move(j, (0, "lift")) == 8  # A moves to the lift: p1 gains 8 points
     assert search.value == pytest.approx(search.total()) == 16
+
+
+def test_undo_needs_an_undoable_move_and_undoes_it_once() -> None:
+    _inst, search = _search(5)
+    with pytest.raises(RuntimeError):
+        search.undo()
+    j, target = next(_allowed_moves(search, 1, 100))
+    search.move(j, target, undoable=True)
+    search.undo()
+    with pytest.raises(RuntimeError):
+        search.undo()

@@ -38,6 +38,7 @@ import logging
 import math
 import random
 import time
+from typing import Any
 
 import numpy as np
 
@@ -220,6 +221,7 @@ class PlacementSearch:
         np.add.at(self.load, runs, 1)
         self.correction = self._corrections(np.arange(len(self.pair_person), dtype=np.int64))
         self.value = self.total()
+        self._undo: tuple[Any, ...] | None = None
 
     # -- evaluation pieces ----------------------------------------------------------------------
 
@@ -455,8 +457,11 @@ class PlacementSearch:
 
     def undo(self) -> None:
         """Restore the state before the last ``move(..., undoable=True)``."""
+        if self._undo is None:
+            raise RuntimeError("undo() needs a move(..., undoable=True) before it")
         (j, other, src, target, run_at, presenters, busy, avail, people, mask, seats,
          seats_sf, cap, load, topics, session_slots, pairs, correction, value) = self._undo  # fmt: skip
+        self._undo = None
         sessions = [self.run_session[j]] + ([] if other is None else [self.run_session[other]])
         self.cell[j] = src
         if other is None:
