@@ -9,7 +9,8 @@ offered twice, some pinned, presenters presenting up to twice), tours (some
 walking, some pinned, buses with several departures), late arrivals and early
 departures, people needing step-free access, and for everyone eight ranked
 breakout sessions and three ranked tours drawn toward their topics and toward
-popular sessions. Bigger events get more breakout slots and rooms.
+popular sessions (never a session they present). Every tour slot has a bus
+tour of its own. Bigger events get more breakout slots and rooms.
 
 Run ``python benchmarks/generate.py 50`` to print a summary of one event.
 """

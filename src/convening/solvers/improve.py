@@ -27,7 +27,8 @@ any, keeping every run rule (pins, presenters in one place, one run of a
 session per slot, seats and step-free seats for everyone present). A move
 touches only the people who ranked or present a moved session, and is
 evaluated with a few vectorised NumPy operations on them, so a move costs tens
-of microseconds. Moves are drawn from a seeded generator and the search stops
+of microseconds; a rejected move (most of them) is undone by restoring the
+state saved before it, not by scoring the reverse move. Moves are drawn from a seeded generator and the search stops
 after a fixed number of moves, so it is reproducible; the wall-clock cap is a
 safety net only (hitting it is reported).
 """
