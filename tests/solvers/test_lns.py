@@ -103,7 +103,9 @@ def test_slot_subsets_cover_every_pair_once_in_a_seeded_order() -> None:
 
 def test_solve_with_slot_neighbourhoods_is_valid_and_reproducible() -> None:
     event = medium_event(0)
-    options = SolveOptions(time_limit=6, method="decomposed", lns_solves=4)
+    options = SolveOptions(
+        time_limit=6, method="decomposed", lns_solves=4, local_search_moves=8000
+    )
     first = solve(event, options)
     second = solve(event, options)
     assert agenda_violations(event, first) == []
