@@ -27,7 +27,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # Every benchmark; each rewrites its own section of benchmarks/RESULTS.md (1,700 cities: add
-# `$(BIN)/python benchmarks/run_agenda.py 1700`, about 5 minutes).
+# `$(BIN)/python benchmarks/run_agenda.py 1700`, about 5 minutes; 50 cities over other seeds:
+# `run_agenda.py --spread 50`, about 3 minutes; the upper bound on the 50-city score:
+# `placement_bound.py 50`, about 20 minutes).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_agenda.py 4 50 500
 	$(BIN)/python benchmarks/run_tables.py
