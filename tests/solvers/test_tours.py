@@ -19,7 +19,12 @@ from convening.solvers.greedy import tours_greedy
 from convening.solvers.instance import AgendaInstance
 from convening.solvers.ortools import solve_agenda
 from convening.solvers.ortools.common import Clock, Outcome
-from convening.solvers.ortools.tours import TourModel, seat_tours, tour_points
+from convening.solvers.ortools.tours import (
+    TourModel,
+    improve_tour_slots,
+    seat_tours,
+    tour_points,
+)
 from convening.validate import validate
 from tests.factories import at
 
@@ -108,10 +113,34 @@ def test_the_tour_stage_keeps_the_exact_seating_when_cp_sat_does_worse(
 
     monkeypatch.setattr(TourModel, "solve", weak_solve)
     options = SolveOptions(time_limit=10, seed=0, local_search_moves=500)
-    result, _optimal, _info = solve_agenda(inst, options, Clock())
-    assert result.tour_slot == greedy_slots
-    assert result.rides == seat_tours(inst, greedy_slots)
-    assert tour_points(inst, result.rides) > tour_points(inst, greedy_rides)
+    result, _optimal, info = solve_agenda(inst, options, Clock())
+    seated = seat_tours(inst, greedy_slots)
+    assert seated is not None
+    assert info["tour_search_moves"] > 0
+    # The exact seating of the greedy tours' slots, then moves that never lose points.
+    assert tour_points(inst, result.rides) >= tour_points(inst, seated)
+    assert tour_points(inst, seated) > tour_points(inst, greedy_rides)
+    assert result.rides == seat_tours(inst, result.tour_slot)
+    for tid, k in result.tour_slot.items():
+        assert k in inst.tour_options(event.tour_by_id[tid])
+
+
+def test_moving_tours_between_slots_never_loses_points_and_is_reproducible() -> None:
+    event = make_event(60, seed=2)
+    inst = AgendaInstance(event)
+    greedy = tours_greedy(inst, 0)
+    assert greedy is not None
+    start = seat_tours(inst, greedy[0])
+    assert start is not None
+    first = improve_tour_slots(inst, greedy[0], start, moves=60, seed=4)
+    second = improve_tour_slots(inst, greedy[0], start, moves=60, seed=4)
+    assert first == second
+    tour_slot, rides, completed = first
+    assert completed
+    assert tour_points(inst, rides) > tour_points(inst, start)
+    assert rides == seat_tours(inst, tour_slot)
+    for tour in event.tours:
+        assert tour_slot[tour.tour_id] in inst.tour_options(tour)  # pins kept
 
 
 def test_planned_tours_earn_at_least_the_exact_seating_of_the_greedy_tour_slots() -> None:

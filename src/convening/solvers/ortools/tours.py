@@ -15,6 +15,8 @@ Objective terms: ``tours`` (points of ranked tours ridden).
 
 from __future__ import annotations
 
+import random
+import time
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -26,7 +28,7 @@ from convening.solvers.ortools.flow import SeatingError, seat_slot
 if TYPE_CHECKING:
     from convening.solve import SolveOptions
 
-__all__ = ["TourModel", "seat_tours", "tour_points"]
+__all__ = ["TourModel", "improve_tour_slots", "seat_tours", "seating_arcs", "tour_points"]
 
 
 def tour_points(inst: AgendaInstance, rides: dict[tuple[str, str], str]) -> int:
@@ -58,6 +60,61 @@ def seat_tours(
             return None
         rides.update(((pid, k), tid) for pid, tid in got.items())
     return dict(sorted(rides.items()))
+
+
+def seating_arcs(inst: AgendaInstance, tour_slot: dict[str, str]) -> int:
+    """Arcs of the seating flows of a tour plan (what one :func:`seat_tours` costs)."""
+    per_slot: dict[str, int] = {}
+    for k in tour_slot.values():
+        per_slot[k] = per_slot.get(k, 0) + 1
+    return sum(len(inst.present[k]) * n for k, n in per_slot.items())
+
+
+def improve_tour_slots(
+    inst: AgendaInstance,
+    tour_slot: dict[str, str],
+    rides: dict[tuple[str, str], str],
+    *,
+    moves: int,
+    seed: int = 0,
+    wall_cap: float | None = None,
+) -> tuple[dict[str, str], dict[tuple[str, str], str], bool]:
+    """Move tours that are free to move to another tour slot while riders gain.
+
+    Each move puts one unpinned tour in another of its slots, or swaps two
+    tours' slots, and is scored by seating everyone exactly again
+    (:func:`seat_tours`); it is kept when the points of ranked tours do not
+    drop. Moves are drawn from a seeded generator and counted, so the result
+    is reproducible; ``wall_cap`` (seconds) is a safety net only. Returns the
+    tour slots, the rides and whether the search ran to its move count.
+    """
+    movable = sorted(t.tour_id for t in inst.tours if len(inst.tour_options(t)) > 1)
+    if moves <= 0 or not movable or not tour_slot:
+        return tour_slot, rides, True
+    options = {tid: inst.tour_options(inst.event.tour_by_id[tid]) for tid in movable}
+    rng = random.Random(seed)
+    best = tour_points(inst, rides)
+    start = time.perf_counter()
+    for _ in range(moves):
+        if wall_cap is not None and time.perf_counter() - start > wall_cap:
+            return tour_slot, rides, False
+        tid = movable[rng.randrange(len(movable))]
+        targets = [k for k in options[tid] if k != tour_slot[tid]]
+        if not targets:
+            continue
+        k = targets[rng.randrange(len(targets))]
+        candidate = dict(tour_slot)
+        candidate[tid] = k
+        partners = [t for t in movable if tour_slot[t] == k and tour_slot[tid] in options[t]]
+        if partners and rng.random() < 0.5:
+            candidate[partners[rng.randrange(len(partners))]] = tour_slot[tid]
+        seated = seat_tours(inst, candidate)
+        if seated is None:
+            continue
+        points = tour_points(inst, seated)
+        if points >= best:
+            tour_slot, rides, best = candidate, seated, points
+    return tour_slot, rides, True
 
 
 class TourModel:
