@@ -14,11 +14,8 @@ import logging
 import os
 from pathlib import Path
 
-import xlsxwriter
-
-from convening._files import atomic_path
 from convening.changes import ChangeReport, changes_frames
-from convening.export.workbook import _NO_DATE, _Styles, _write_sheet
+from convening.export.workbook import _NO_DATE, write_frames
 from convening.model import Event
 
 __all__ = ["write_changes"]
@@ -53,25 +50,11 @@ def write_changes(
     if event is not None:
         created = min((s.start for s in event.slots), default=_NO_DATE)
         title = f"{event.name}: changes"
-    with atomic_path(path) as tmp:
-        workbook = xlsxwriter.Workbook(
-            str(tmp),
-            {
-                "in_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
-        )
-        workbook.set_properties({"title": title, "author": "convening", "created": created})
-        styles = _Styles(workbook)
-        zone_note = (
-            f"Local time at {event.host_city}, time zone {event.timezone}."
-            if event is not None
-            else "Local time at the event."
-        )
-        for name, frame in frames.items():
-            _write_sheet(workbook.add_worksheet(name), frame, styles, zone_note)
-        workbook.close()
+    zone_note = (
+        f"Local time at {event.host_city}, time zone {event.timezone}."
+        if event is not None
+        else "Local time at the event."
+    )
+    write_frames(path, frames, {"title": title, "created": created}, zone_note)
     logger.info("wrote %s", path)
     return path

@@ -64,7 +64,29 @@ def write_plan_workbook(plan: Plan, path: str | os.PathLike[str]) -> Path:
     path = Path(path)
     event = plan.event
     frames = plan_frames(plan)
-    created = min((s.start for s in event.slots), default=_NO_DATE)
+    write_frames(
+        path,
+        frames,
+        {
+            "title": f"{event.name}: plan",
+            "subject": f"{event.host_city} ({event.timezone})",
+            "created": min((s.start for s in event.slots), default=_NO_DATE),
+        },
+        f"Local time at {event.host_city}, time zone {event.timezone}.",
+    )
+    logger.info("wrote %s (%d sheets)", path, len(frames))
+    return path
+
+
+def write_frames(
+    path: Path, frames: dict[str, pd.DataFrame], properties: dict[str, Any], zone_note: str
+) -> None:
+    """Write one formatted sheet per frame to ``path``, atomically, the same bytes every time.
+
+    ``properties`` are the workbook's document properties (its ``created``
+    date comes from the event, never the clock); ``zone_note`` is the comment
+    on every time column's header.
+    """
     with atomic_path(path) as tmp:
         # in_memory: the zip entries then get a fixed date, not one that
         # depends on the machine's time zone.
@@ -77,21 +99,11 @@ def write_plan_workbook(plan: Plan, path: str | os.PathLike[str]) -> Path:
                 "strings_to_numbers": False,
             },
         )
-        workbook.set_properties(
-            {
-                "title": f"{event.name}: plan",
-                "subject": f"{event.host_city} ({event.timezone})",
-                "author": "convening",
-                "created": created,
-            }
-        )
+        workbook.set_properties({"author": "convening", **properties})
         styles = _Styles(workbook)
-        zone_note = f"Local time at {event.host_city}, time zone {event.timezone}."
         for name, frame in frames.items():
             _write_sheet(workbook.add_worksheet(name), frame, styles, zone_note)
         workbook.close()
-    logger.info("wrote %s (%d sheets)", path, len(frames))
-    return path
 
 
 class _Styles:
