@@ -72,3 +72,13 @@ def test_with_warnings_puts_extra_warnings_first_and_leaves_the_event_alone() ->
     assert len(event.warnings) == 1  # the original is unchanged
     assert noted == event
     assert noted.slot_by_id == event.slot_by_id
+
+
+def test_person_label_names_the_delegation_city_when_there_is_one() -> None:
+    b = small_builder()
+    b.add_participant("staff1", "Sam Staff", role="staff")
+    event = b.build()
+    city = event.city_by_id["c0"]
+    assert event.person_label("c0-a") == f"Official A0 ({city.label})"
+    assert event.person_label("staff1") == "Sam Staff"
+    assert event.person_label("nobody") == "nobody"

@@ -512,14 +512,6 @@ def _session_reason(
 # -- what a person sees -------------------------------------------------------------------------
 
 
-def _person_label(event: Event, pid: str) -> str:
-    person = event.participant_by_id.get(pid)
-    if person is None:
-        return pid
-    city = event.city_by_id.get(person.city_id or "")
-    return f"{person.name} ({city.label})" if city is not None else person.name
-
-
 def _seen(plan: Plan, pid: str, slots: list[Slot]) -> tuple[Any, ...]:
     """Everything a person's calendar shows, slot by slot (to tell whether it changed).
 
@@ -544,19 +536,19 @@ def _seen(plan: Plan, pid: str, slots: list[Slot]) -> tuple[Any, ...]:
                 session = event.session_by_id[item.activity_id]
                 details = (
                     session.description,
-                    tuple(_person_label(event, p) for p in session.presenters),
+                    tuple(event.person_label(p) for p in session.presenters),
                     pid in session.presenters,
                 )
         elif item.kind is ActivityKind.NETWORKING:
             details = (
                 item.topic,
-                tuple(_person_label(event, m) for m in item.members if m != pid),
+                tuple(event.person_label(m) for m in item.members if m != pid),
             )
         else:
             city = event.city_by_id.get(item.city_id or "")
             details = (
                 city.label if city else None,
-                _person_label(event, item.coach) if item.coach else None,
+                event.person_label(item.coach) if item.coach else None,
             )
         out.append(
             (

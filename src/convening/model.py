@@ -481,6 +481,14 @@ class Event:
         """Participants by id."""
         return {p.participant_id: p for p in self.participants}
 
+    def person_label(self, participant_id: str) -> str:
+        """``"Ada Lee (Flint, MI)"``; the name alone outside every delegation, the id if unknown."""
+        person = self.participant_by_id.get(participant_id)
+        if person is None:
+            return participant_id
+        city = self.city_by_id.get(person.city_id or "")
+        return f"{person.name} ({city.label})" if city is not None else person.name
+
     @cached_property
     def room_by_id(self) -> Mapping[str, Room]:
         """Rooms by id."""

@@ -403,14 +403,6 @@ def _names(event: Event, ids: Iterable[str]) -> str:
     return ", ".join(people[i].name if i in people else i for i in ids)
 
 
-def _person_label(event: Event, pid: str) -> str:
-    person = event.participant_by_id.get(pid)
-    if person is None:
-        return pid
-    city = event.city_by_id.get(person.city_id or "")
-    return f"{person.name} ({city.label})" if city is not None else person.name
-
-
 def _run_location(plan: Plan, run: Run) -> str:
     event = plan.event
     if run.room_id is not None:
@@ -562,7 +554,7 @@ def _table_item(plan: Plan, table: Table, pid: str) -> _Item:
             lines.append(f"Conversation starter: {table.topic}")
         others = [m for m in table.members if m != pid]
         if others:
-            lines.append("At your table: " + "; ".join(_person_label(event, m) for m in others))
+            lines.append("At your table: " + "; ".join(event.person_label(m) for m in others))
     else:
         city = event.city_by_id.get(table.city_id or "")
         if city is not None:
