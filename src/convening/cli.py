@@ -303,7 +303,7 @@ def _solve_with_progress(event: Event, args: argparse.Namespace, out: Console) -
     with out.status("Planning…", spinner="dots") as status:
 
         def progress(phase: str, elapsed: float, best: float | None) -> None:
-            score = "" if best is None else f", best score so far {best:.1f}"
+            score = "" if best is None else f", best score so far {best:.1f}%"
             status.update(f"Planning: {phase} ({elapsed:.1f} s{score})")
 
         plan = solve(event, SolveOptions(**options), progress=progress)

@@ -206,8 +206,11 @@ def solve(
     progress
         Called as ``progress(phase, elapsed_seconds, best_score)`` as the
         solver advances (phases: ``greedy``, ``tours``, then ``whole``, or
-        ``placement``, ``local search`` and ``assignment``; finally ``done``); ``best_score`` is the
-        current stage's objective value.
+        ``placement``, ``local search`` and ``assignment``, then ``tables``;
+        finally ``done``). ``best_score`` is the best preference score so far,
+        in percent of the capacity-free bound as in the metrics (in ``tours``,
+        the tour score; in ``local search``, the search's estimate, seats
+        aside), or ``None`` where a phase has none.
 
     Returns
     -------

@@ -180,6 +180,23 @@ def test_progress_reports_phases() -> None:
     assert "whole" in seen
 
 
+def test_progress_scores_are_percentages_and_the_search_reports_as_it_goes() -> None:
+    event = medium_event(2)
+    seen: list[tuple[str, float, float | None]] = []
+    options = SolveOptions(time_limit=6, method="decomposed", local_search_moves=8000)
+    plan = solve(event, options, progress=lambda phase, t, score: seen.append((phase, t, score)))
+    assert agenda_violations(event, plan) == []
+    phases = [phase for phase, _t, _s in seen]
+    assert phases[0] == "greedy" and phases[-1] == "done"
+    # Percentages of the bound, never a solver's internal objective.
+    assert all(s is None or 0.0 <= s <= 100.0 for _p, _t, s in seen)
+    assert seen[-1][2] == plan.metrics["preference_score_pct"]
+    assert [t for _p, t, _s in seen] == sorted(t for _p, t, _s in seen)
+    # The annealing reports every 2,048 moves, not only when it ends.
+    assert phases.count("local search") >= 4
+    assert "assignment" in phases
+
+
 def test_options_reject_unknown_terms_and_modes() -> None:
     with pytest.raises(ValueError, match="spread"):
         SolveOptions(spread="sideways")

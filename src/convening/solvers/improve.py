@@ -39,6 +39,7 @@ import logging
 import math
 import random
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -56,6 +57,8 @@ OVERFLOW_POINTS = 4.0
 _T_START, _T_END = 6.0, 0.1
 #: Moves per annealing cycle (longer searches reheat from the best placement).
 _CYCLE_MOVES = 20000
+#: Moves between progress reports (a few tenths of a second).
+_REPORT_MOVES = 2048
 
 _NONE = np.zeros(0, dtype=np.int64)
 
@@ -520,11 +523,14 @@ def improve_placement(
     seed: int = 0,
     time_cap: float = 60.0,
     topic_penalty: float = 20.0,
+    progress: Callable[[float], None] | None = None,
 ) -> tuple[dict[str, list[tuple[str, str]]], bool]:
     """Improve ``placement`` by ``moves`` simulated-annealing moves.
 
     The annealing converges in some :data:`_CYCLE_MOVES` moves; a longer search
     is split into cycles, each reheated from the best placement so far.
+    ``progress``, if given, is called with the best value so far every
+    :data:`_REPORT_MOVES` moves and at the end.
     Returns the best placement seen and whether the search ran to its move
     count (``False``: the wall-clock cap stopped it, so it may not be reproducible).
     """
@@ -544,13 +550,16 @@ def improve_placement(
         if c:
             search = PlacementSearch(inst, best, topic_penalty)
         n = moves // cycles + (1 if c < moves % cycles else 0)
-        value, cells, got, completed = _anneal(search, rng, n, start, time_cap)
+        report = None if progress is None else _best_of(best_value, progress)
+        value, cells, got, completed = _anneal(search, rng, n, start, time_cap, report)
         accepted += got
         if value > best_value + 1e-9:
             search.cell = cells
             best_value, best = value, search.placement()
         if not completed:
             break
+    if progress is not None:
+        progress(best_value)
     logger.info(
         "placement search: %d of %d moves accepted in %d cycles, %.2fs, value %.0f -> %.0f",
         accepted,
@@ -563,8 +572,18 @@ def improve_placement(
     return best, completed
 
 
+def _best_of(before: float, progress: Callable[[float], None]) -> Callable[[float], None]:
+    """``progress`` of the better of ``before`` and a cycle's best."""
+    return lambda value: progress(max(before, value))
+
+
 def _anneal(
-    search: PlacementSearch, rng: random.Random, moves: int, start: float, time_cap: float
+    search: PlacementSearch,
+    rng: random.Random,
+    moves: int,
+    start: float,
+    time_cap: float,
+    report: Callable[[float], None] | None = None,
 ) -> tuple[float, list[tuple[int, str]], int, bool]:
     """One annealing cycle; returns the best value, its cells, moves accepted, completion."""
     runs = search.movable
@@ -573,8 +592,11 @@ def _anneal(
     accepted = 0
     ratio = _T_END / _T_START
     for i in range(moves):
-        if i % 512 == 0 and time.perf_counter() - start > time_cap:
-            return best_value, best_cells, accepted, False
+        if i % 512 == 0:
+            if time.perf_counter() - start > time_cap:
+                return best_value, best_cells, accepted, False
+            if report is not None and i % _REPORT_MOVES == 0 and i:
+                report(best_value)
         j = runs[rng.randrange(len(runs))]
         options = search.option_list[search.run_session[j]]
         target = options[rng.randrange(len(options))]

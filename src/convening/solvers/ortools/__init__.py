@@ -38,13 +38,14 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from convening.errors import InfeasibleError
+from convening.model import SlotKind
 from convening.solvers.greedy import assign_greedy, solve_greedy, tours_greedy
 from convening.solvers.improve import improve_placement
 from convening.solvers.instance import AgendaInstance, AgendaResult
 from convening.solvers.ortools.assignment import AssignmentModel
 from convening.solvers.ortools.common import Clock, Outcome
 from convening.solvers.ortools.flow import SeatingError, fill_fallback
-from convening.solvers.ortools.lns import improve_by_slots
+from convening.solvers.ortools.lns import improve_by_slots, ranked_points
 from convening.solvers.ortools.placement import PlacementModel
 from convening.solvers.ortools.tours import (
     TourModel,
@@ -108,7 +109,9 @@ def solve_agenda(
     limit = options.time_limit
     greedy = solve_greedy(inst, options.seed) if options.warm_start else None
     info["greedy_found"] = greedy is not None
-    clock.report("greedy", 0.0)
+    if greedy is not None:
+        points = ranked_points(inst, greedy.attends)
+        clock.report("greedy", inst.percent(points, SlotKind.BREAKOUT))
 
     # -- tours ----------------------------------------------------------------------------
     tour_slot: dict[str, str] = {}
@@ -152,7 +155,7 @@ def solve_agenda(
             )  # fmt: skip
             info["tour_search_moves"] = moves
             info["deterministic"] = info["deterministic"] and completed
-            clock.report("tours", float(tour_points(inst, rides)))
+            clock.report("tours", inst.percent(tour_points(inst, rides), SlotKind.TOUR))
 
     # Budgets follow from the time limit alone (never from the time left), so that the
     # deterministic limits, and so the plan, do not depend on the machine's speed.
@@ -234,11 +237,13 @@ def _decomposed(
         placement, completed = improve_placement(
             inst, placement, moves=moves, seed=options.seed, time_cap=cap,
             topic_penalty=options.weight("topic"),
+            progress=lambda value: clock.report(
+                "local search", inst.percent(value, SlotKind.BREAKOUT)
+            ),
         )  # fmt: skip
         info["local_search_moves"] = moves
         info["local_search_completed"] = completed
         info["deterministic"] = info.get("deterministic", True) and completed
-        clock.report("local search", 0.0)
     hint = assign_greedy(inst, placement, options.seed)
     model = AssignmentModel(inst, placement, options)
     if hint is not None:
@@ -296,7 +301,7 @@ def _polish(
     info["lns_solves"] = lns.solves
     info["lns_accepted"] = lns.accepted
     info["deterministic"] = info.get("deterministic", True) and lns.deterministic
-    clock.report("lns", float(lns.points_after))
+    clock.report("lns", inst.percent(lns.points_after, SlotKind.BREAKOUT))
     if not lns.accepted:
         return placement, outcome, attends, fallback
     # The neighbourhoods weigh preference and topics only; the assignment restores

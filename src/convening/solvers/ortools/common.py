@@ -70,16 +70,21 @@ class Clock:
             self.progress(phase, self.elapsed(), score)
 
 
+#: What progress reports score: an objective term's name and the percent one unit of it is.
+Score = tuple[str, float]
+
+
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, clock: Clock, phase: str, score: Any) -> None:
+    def __init__(self, clock: Clock, phase: str, term: Any, per_unit: float) -> None:
         super().__init__()
         self.clock = clock
         self.phase = phase
-        self.score = score
+        self.term = term
+        self.per_unit = per_unit
 
     def on_solution_callback(self) -> None:
-        value = float(self.value(self.score)) if self.score is not None else self.objective_value
-        self.clock.report(self.phase, value)
+        score = None if self.term is None else float(self.value(self.term)) * self.per_unit
+        self.clock.report(self.phase, score)
 
 
 @attrs.define
@@ -164,6 +169,7 @@ def optimize(
     scale: Mapping[str, float] | None = None,
     hint_vars: Sequence[Any] = (),
     det_scale: float = 1.0,
+    score: Score | None = None,
 ) -> Outcome:
     """Maximise ``terms`` (weighted, or in ``options.lexicographic`` order).
 
@@ -178,7 +184,7 @@ def optimize(
     budget
         Seconds for this call.
     clock
-        Reports progress as ``(phase, elapsed, objective)``.
+        Reports progress as ``(phase, elapsed, score)`` at every solution found.
     phase
         Name shown in progress reports.
     scale
@@ -188,6 +194,9 @@ def optimize(
     det_scale
         Multiplier of the deterministic budget: big models do less deterministic
         work per second, so callers scale it down to stop on it before the wall clock.
+    score
+        The term progress reports score, and the percent one unit of it is
+        (e.g. preference points as a share of the bound); ``None``: no score.
     """
     scale = scale or {}
     order = [t for t in options.lexicographic if t in terms] if options.lexicographic else []
@@ -199,7 +208,7 @@ def optimize(
         }
         expr = sum(c * terms[name] for name, c in sorted(coeffs.items()) if c)
         model.maximize(expr)
-        return _run(model, terms, options, budget, clock, phase, None, t0, det_scale)
+        return _run(model, terms, options, budget, clock, phase, score, t0, det_scale)
     # Lexicographic: each level gets an equal share of the budget; earlier levels are kept.
     outcome: Outcome | None = None
     all_optimal = True
@@ -209,7 +218,7 @@ def optimize(
         model.clear_objective()
         model.maximize(terms[name])
         outcome = _run(
-            model, terms, options, share, clock, f"{phase}:{name}", terms[name], t0, det_scale
+            model, terms, options, share, clock, f"{phase}:{name}", score, t0, det_scale
         )
         if not outcome.found:
             return outcome
@@ -232,7 +241,7 @@ def _run(
     budget: float,
     clock: Clock,
     phase: str,
-    score: Any,
+    score: Score | None,
     t0: float,
     det_scale: float = 1.0,
 ) -> Outcome:
@@ -245,7 +254,8 @@ def _run(
         det_scale=det_scale,
     )
     started = time.perf_counter()
-    status = solver.solve(model, _Callback(clock, phase, score))
+    term, per_unit = (None, 0.0) if score is None else (terms[score[0]], score[1])
+    status = solver.solve(model, _Callback(clock, phase, term, per_unit))
     wall = time.perf_counter() - started
     name = _STATUS.get(status, "unknown")
     if name == "invalid":
@@ -268,6 +278,7 @@ def _run(
         bound.get("objective"),
         bound.get("best_bound"),
     )
-    clock.report(phase, bound.get("objective", 0.0))
+    found = score is not None and score[0] in values
+    clock.report(phase, values[score[0]] * score[1] if found else None)  # type: ignore[index]
     del t0
     return Outcome(name, solver, values, bound, deterministic, wall)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from convening.model import SlotKind
 from convening.solvers.instance import AgendaInstance
 from convening.solvers.ortools.common import Clock, Outcome, optimize
 from convening.solvers.ortools.flow import SeatingError, seat_slot
@@ -225,7 +226,10 @@ class TourModel:
         self, budget: float, clock: Clock
     ) -> tuple[Outcome, dict[str, str], dict[tuple[str, str], str]]:
         """Solve; return the outcome, each tour's slot and every rider's tour."""
-        outcome = optimize(self.model, self.terms, self.options, budget, clock, "tours")
+        outcome = optimize(
+            self.model, self.terms, self.options, budget, clock, "tours",
+            score=("tours", self.inst.percent(1.0, SlotKind.TOUR)),
+        )  # fmt: skip
         if not outcome.found:
             return outcome, {}, {}
         inst = self.inst

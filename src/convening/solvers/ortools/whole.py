@@ -187,6 +187,7 @@ class WholeModel(PlacementModel):
             "whole",
             scale=self.scale,
             hint_vars=[*self.y.values(), *self.x.values()],
+            score=("preference", self.inst.percent(1.0, SlotKind.BREAKOUT)),
         )
         attends = {
             (pid, k): sid
