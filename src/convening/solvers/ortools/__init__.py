@@ -18,7 +18,9 @@ Only this package imports OR-Tools. :func:`solve_agenda` runs the stages:
      of people to runs by CP-SAT over ranked runs only, optionally
      (``options.lns_solves``) exact re-optimisation of placement and assignment
      two slots at a time (:mod:`.lns`), then **fallback seating** (:mod:`.flow`)
-     by min-cost flow per slot.
+     by min-cost flow per slot, and last **lifting the worst-off**
+     (:mod:`convening.solvers.fairness`): people with the lowest shares move
+     into better runs where that costs the preference total nothing.
 
 The greedy baseline (:mod:`convening.solvers.greedy`) provides hints for every
 CP-SAT model.
@@ -39,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from convening.errors import InfeasibleError
 from convening.model import SlotKind
+from convening.solvers.fairness import lift_worst_off
 from convening.solvers.greedy import assign_greedy, solve_greedy, tours_greedy
 from convening.solvers.improve import improve_placement
 from convening.solvers.instance import AgendaInstance, AgendaResult
@@ -260,6 +263,7 @@ def _decomposed(
     if outcome.found:
         try:
             attends = fill_fallback(inst, placement, attends, fallback)
+            attends, info["fairness_moves"] = lift_worst_off(inst, placement, attends, options)
             return AgendaResult(placement, attends, {}, {}), False
         except SeatingError as err:
             logger.warning("%s; trying the greedy assignment", err)
