@@ -11,17 +11,21 @@ person present in a slot earns at most their best-ranked session of that set
 in ``S`` of their best score in ``S``,
 
 every plan's ranked points are at most ``max Σ_k f_k(S_k)`` over partitions
-of the sessions into the slots (a session offered twice in two slots). Rooms,
-seats, step-free access and topics are relaxed, and a person may count a
-session offered twice in both its slots, so this stays an upper bound. Its
-linear relaxation over all sets (a set-partitioning master with one column per
-slot and set) is solved by column generation: GLOP for the master, a greedy
-add/drop search for new columns, and an exact facility-location MIP (SCIP) to
-prove that no column is left, or to bound what is left (then the bound is the
-master's value plus each slot's best reduced cost).
+of the sessions into the slots (a session offered twice in two slots). A
+session offered twice is attended once, so a column also says which session
+each person is *credited* with in its slot (at most one; their best, unless
+a price steers them elsewhere), and a person is credited with a session
+offered twice in at most one slot. Rooms, seats, step-free access and topics
+are relaxed, so this stays an upper bound. Its linear relaxation over all
+columns (a set-partitioning master with one column per slot) is solved by
+column generation: GLOP for the master, a greedy add/drop search for new
+columns, and an exact facility-location MIP (SCIP) to prove that no column is
+left, or to bound what is left (then the bound is the dual objective plus each
+slot's best reduced cost: a Lagrangian bound, valid at any round).
 
-Run ``python benchmarks/placement_bound.py 50 [event seed]``; it prints the
-bound as a share of the benchmark's capacity-free bound.
+Run ``python benchmarks/placement_bound.py 50 [event seed] [seconds]``; it
+prints the bound as a share of the benchmark's capacity-free bound (after
+``seconds`` it stops generating columns and prices exactly once more).
 """
 
 from __future__ import annotations
@@ -41,7 +45,8 @@ from convening.model import Event, SlotKind
 from convening.solvers.greedy import solve_greedy
 from convening.solvers.instance import AgendaInstance
 
-Column = tuple[int, frozenset[int]]  # (slot index, session indices)
+#: (slot index, session indices, (person, session offered twice) credits)
+Column = tuple[int, frozenset[int], frozenset[tuple[int, int]]]
 
 
 class SlotSets:
@@ -75,6 +80,35 @@ class SlotSets:
                         self.values[ki, i, index[sid]] = pts
         self.presenters = [np.nonzero(self.presents[:, j])[0] for j in range(len(self.sessions))]
         self.score_bound = sum(inst.bound(pid, SlotKind.BREAKOUT) for pid in people)
+        # (person, session offered twice) pairs worth something: "credited at most once" rows.
+        self.doubles = [j for j, n in enumerate(self.offered.tolist()) if n > 1]
+        ranked = self.values.max(axis=0) > 0
+        self.pairs = [(p, j) for j in self.doubles for p in np.nonzero(ranked[:, j])[0].tolist()]
+
+    def column(
+        self, k: int, members: frozenset[int], prices: np.ndarray
+    ) -> tuple[Column, float, float]:
+        """Slot ``k``'s column for ``members`` under ``prices``: it, its points, its priced gain.
+
+        Each person is credited with the member worth most after ``prices`` (per
+        person and session; non-zero only on sessions offered twice), or with
+        nothing when none is worth more than 0, or when they present a member.
+        """
+        if not members:
+            return (k, members, frozenset()), 0.0, 0.0
+        idx = np.fromiter(sorted(members), dtype=np.int64)
+        priced = self.values[k][:, idx] - prices[:, idx]
+        best = priced.argmax(axis=1)
+        rows = np.arange(len(best))
+        take = (priced[rows, best] > 1e-9) & ~self.presents[:, idx].any(axis=1)
+        chosen = idx[best]
+        points = float(self.values[k][rows, chosen][take].sum())
+        gain = float(priced[rows, best][take].sum())
+        doubles = set(self.doubles)
+        credits = frozenset(
+            (p, int(chosen[p])) for p in np.nonzero(take)[0].tolist() if int(chosen[p]) in doubles
+        )
+        return (k, members, credits), points, gain
 
     def value(self, k: int, members: frozenset[int] | set[int]) -> float:
         """``f_k(S)``."""
@@ -88,42 +122,57 @@ class SlotSets:
         """Whether session ``j`` has a presenter who presents one of ``members``."""
         if not members or not len(self.presenters[j]):
             return False
-        return bool(self.presents[np.ix_(self.presenters[j], sorted(members))].any())
+        return bool(self.presents[np.ix_(self.presenters[j], np.array(sorted(members)))].any())
 
 
 def master(
     sets: SlotSets, columns: list[Column], values: dict[Column, float]
-) -> tuple[float, np.ndarray, np.ndarray, list[float]]:
-    """Solve the restricted master LP: value, slot duals, session duals, column weights."""
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, list[float]]:
+    """Solve the restricted master LP.
+
+    Returns its value, the slot duals, the session duals, the prices (duals of
+    "credited at most once", per person and session, never negative) and the
+    column weights.
+    """
     lp = pywraplp.Solver.CreateSolver("GLOP")
     weights = [lp.NumVar(0, 1, "") for _ in columns]
     one_set = [lp.Constraint(1, 1) for _ in sets.slots]
     covered = [lp.Constraint(float(n), float(n)) for n in sets.offered]
+    once = {pair: lp.Constraint(-lp.infinity(), 1) for pair in sets.pairs}
     objective = lp.Objective()
-    for (k, members), w in zip(columns, weights, strict=True):
+    for column, w in zip(columns, weights, strict=True):
+        k, members, credits = column
         one_set[k].SetCoefficient(w, 1)
         for j in members:
             covered[j].SetCoefficient(w, 1)
-        objective.SetCoefficient(w, values[(k, members)])
+        for pair in credits:
+            once[pair].SetCoefficient(w, 1)
+        objective.SetCoefficient(w, values[column])
     objective.SetMaximization()
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         raise RuntimeError("the master LP has no optimal solution")
+    prices = np.zeros(sets.values.shape[1:])
+    for (p, j), row in once.items():
+        prices[p, j] = max(0.0, row.dual_value())
     return (
         objective.Value(),
         np.array([c.dual_value() for c in one_set]),
         np.array([c.dual_value() for c in covered]),
+        prices,
         [w.solution_value() for w in weights],
     )
 
 
 def improve_column(
-    sets: SlotSets, k: int, duals: np.ndarray, start: frozenset[int]
+    sets: SlotSets, k: int, duals: np.ndarray, prices: np.ndarray, start: frozenset[int]
 ) -> tuple[frozenset[int], float]:
-    """Best add/drop moves from ``start`` on ``f_k(S) − Σ duals``: a column and its value."""
+    """Best add/drop moves from ``start`` on the priced gain ``− Σ duals``: members, value."""
     current = set(start)
 
     def gain(members: set[int]) -> float:
-        return sets.value(k, members) - float(duals[sorted(members)].sum()) if members else 0.0
+        if not members:
+            return 0.0
+        return sets.column(k, frozenset(members), prices)[2] - float(duals[sorted(members)].sum())
 
     value = gain(current)
     while True:
@@ -141,7 +190,7 @@ def improve_column(
 
 
 def exact_column(
-    sets: SlotSets, k: int, duals: np.ndarray, seconds: float
+    sets: SlotSets, k: int, duals: np.ndarray, prices: np.ndarray, seconds: float
 ) -> tuple[frozenset[int], float]:
     """The best column of slot ``k`` by MIP: its sessions and an upper bound on its value."""
     mip = pywraplp.Solver.CreateSolver("SCIP")
@@ -152,9 +201,9 @@ def exact_column(
         if len(mine) > 1:
             mip.Add(sum(mine) <= 1)
     objective = mip.Objective()
-    values = sets.values[k]
+    values = sets.values[k] - prices
     for p in range(values.shape[0]):
-        ranked = [j for j in np.nonzero(values[p])[0].tolist() if j in chosen]
+        ranked = [j for j in np.nonzero(values[p] > 1e-9)[0].tolist() if j in chosen]
         if not ranked:
             continue
         attends = []
@@ -175,52 +224,71 @@ def exact_column(
 
 
 def column_generation_bound(
-    event: Event, mip_seconds: float = 120.0, log: bool = True
+    event: Event, mip_seconds: float = 120.0, log: bool = True, max_seconds: float | None = None
 ) -> tuple[float, float, float]:
-    """Return (best plan value seen as a share, master LP share, upper bound share) in %."""
+    """Return (best plan value seen as a share, master LP share, upper bound share) in %.
+
+    With ``max_seconds``, column generation stops after that long (then prices
+    every slot exactly once more, so the bound stays valid).
+    """
     sets = SlotSets(event)
     greedy = solve_greedy(sets.inst, 0)
     if greedy is None:
         raise RuntimeError("no greedy placement to start from")
     index = {sid: j for j, sid in enumerate(sets.sessions)}
+    values: dict[Column, float] = {}
     columns: list[Column] = []
+
+    def add(column: Column, points: float) -> bool:
+        if column in values:
+            return False
+        values[column] = points
+        columns.append(column)
+        return True
+
+    # The greedy plan's columns credit each session offered twice once per person (in the
+    # first of its slots that person takes it in), so the first master is feasible.
+    taken = np.zeros(sets.values.shape[1:])
     for k, slot_id in enumerate(sets.slots):
         members = frozenset(
             index[sid]
             for sid, runs in greedy.placement.items()
             if sid in index and any(kk == slot_id for kk, _r in runs)
         )
-        columns.append((k, members))
-    values = {c: sets.value(*c) for c in columns}
+        column, points, _gain = sets.column(k, members, taken)
+        add(column, points)
+        for p, j in column[2]:
+            taken[p, j] = np.inf
     start_value = sum(values.values())
     upper = float("inf")
     t0 = time.perf_counter()
     for rounds in range(10_000):
-        lp_value, slot_duals, session_duals, weights = master(sets, columns, values)
+        lp_value, slot_duals, session_duals, prices, weights = master(sets, columns, values)
+        # The dual objective: the Lagrangian bound is this plus each slot's best reduced cost.
+        dual_value = (
+            float(slot_duals.sum())
+            + float(session_duals @ sets.offered)
+            + sum(float(prices[p, j]) for p, j in sets.pairs)
+        )
         added = 0
         in_use = [c for c, w in zip(columns, weights, strict=True) if w > 1e-6]
         for k in range(len(sets.slots)):
-            used = [members for kk, members in in_use if kk == k]
-            starts = [frozenset(), *used[:3]]
-            for start in starts:
-                members, gain = improve_column(sets, k, session_duals, start)
-                if (k, members) not in values and gain - slot_duals[k] > 1e-6:
-                    values[(k, members)] = sets.value(k, members)
-                    columns.append((k, members))
-                    added += 1
-        if not added:
-            # No greedy column is left: price exactly, which also bounds the LP.
+            used = [members for kk, members, _c in in_use if kk == k]
+            for start in [frozenset(), *used[:3]]:
+                members, gain = improve_column(sets, k, session_duals, prices, start)
+                if gain - slot_duals[k] > 1e-6:
+                    added += add(*sets.column(k, members, prices)[:2])
+        out_of_time = max_seconds is not None and time.perf_counter() - t0 > max_seconds
+        if not added or out_of_time:
+            # No greedy column is left (or time is up): price exactly, which also bounds the LP.
             reduced = 0.0
             for k in range(len(sets.slots)):
-                members, bound = exact_column(sets, k, session_duals, mip_seconds)
+                members, bound = exact_column(sets, k, session_duals, prices, mip_seconds)
                 reduced += max(0.0, bound - slot_duals[k])
-                column = (k, members)
-                gain = sets.value(k, members) - float(session_duals[sorted(members)].sum())
-                if column not in values and gain - slot_duals[k] > 1e-6:
-                    values[column] = sets.value(k, members)
-                    columns.append(column)
-                    added += 1
-            upper = min(upper, lp_value + reduced)
+                column, points, gain = sets.column(k, members, prices)
+                if gain - float(session_duals[sorted(members)].sum()) - slot_duals[k] > 1e-6:
+                    added += add(column, points)
+            upper = min(upper, dual_value + reduced)
         if log:
             print(
                 f"round {rounds}: master {100 * lp_value / sets.score_bound:.3f}%, "
@@ -228,18 +296,19 @@ def column_generation_bound(
                 f"{time.perf_counter() - t0:.0f} s",
                 flush=True,
             )
-        if not added:
+        if not added or out_of_time:
             break
     share = 100 / sets.score_bound
-    return start_value * share, lp_value * share, upper * share
+    return start_value * share, lp_value * share, float(upper) * share
 
 
 def main(argv: list[str]) -> None:
     cities = int(argv[0]) if argv else 50
     seed = int(argv[1]) if len(argv) > 1 else 0
-    start, lp, upper = column_generation_bound(make_event(cities, seed))
+    max_seconds = float(argv[2]) if len(argv) > 2 else None
+    start, lp, upper = column_generation_bound(make_event(cities, seed), max_seconds=max_seconds)
     print(
-        f"{cities} cities, event seed {seed}: greedy placement {start:.2f}% (relaxed), "
+        f"{cities} cities, event seed {seed}: starting columns (greedy) {start:.2f}%, "
         f"master LP {lp:.2f}%, upper bound {upper:.2f}% of the capacity-free bound"
     )
 
