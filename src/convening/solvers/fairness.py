@@ -1,4 +1,4 @@
-"""Lift the worst-off people after the assignment, at no cost to the preference total.
+"""Lift the worst-off people after the assignment, at no cost to the objective's points.
 
 The assignment's CP-SAT model weighs the worst-off share among its terms, but
 on big events it stops with a gap, and a few people can be left far below
@@ -14,9 +14,11 @@ a better-ranked run of a breakout slot:
   when the bumped person loses no more points than the lifted one gains, and
   both end above the lifted person's old share.
 
-Either way the preference total does not fall (the delegation term of
-``spread`` or ``together`` is weighed in the same points), and the shares
-sorted from the lowest rise lexicographically, so the search cannot cycle.
+Either way the objective's preference and delegation points do not fall
+(a delegation pair in one run weighs ``delegation / preference`` points, as
+in the assignment, so the preference total alone may give up that much to
+split a pair under ``spread``), and the shares sorted from the lowest rise
+lexicographically, so the search cannot cycle.
 Every move keeps the hard rules: one activity per slot, seats, step-free
 rooms for those who need them, and each session attended once. It is
 deterministic: people are taken in (share, id) order and runs in a fixed order.

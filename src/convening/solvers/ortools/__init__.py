@@ -20,7 +20,7 @@ Only this package imports OR-Tools. :func:`solve_agenda` runs the stages:
      two slots at a time (:mod:`.lns`), then **fallback seating** (:mod:`.flow`)
      by min-cost flow per slot, and last **lifting the worst-off**
      (:mod:`convening.solvers.fairness`): people with the lowest shares move
-     into better runs where that costs the preference total nothing.
+     into better runs where that costs the objective's points nothing.
 
 The greedy baseline (:mod:`convening.solvers.greedy`) provides hints for every
 CP-SAT model.
