@@ -30,6 +30,7 @@ prints the bound as a share of the benchmark's capacity-free bound (after
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -47,6 +48,8 @@ from convening.solvers.instance import AgendaInstance
 
 #: (slot index, session indices, (person, session offered twice) credits)
 Column = tuple[int, frozenset[int], frozenset[tuple[int, int]]]
+#: Where ``main`` appends its bounds (``run_agenda.py`` shows them beside the seed spread).
+BOUNDS = Path(__file__).resolve().parent / "agenda_bounds.jsonl"
 
 
 class SlotSets:
@@ -306,11 +309,22 @@ def main(argv: list[str]) -> None:
     cities = int(argv[0]) if argv else 50
     seed = int(argv[1]) if len(argv) > 1 else 0
     max_seconds = float(argv[2]) if len(argv) > 2 else None
+    t0 = time.perf_counter()
     start, lp, upper = column_generation_bound(make_event(cities, seed), max_seconds=max_seconds)
     print(
         f"{cities} cities, event seed {seed}: starting columns (greedy) {start:.2f}%, "
         f"master LP {lp:.2f}%, upper bound {upper:.2f}% of the capacity-free bound"
     )
+    row = {
+        "cities": cities,
+        "event_seed": seed,
+        "bound_pct": round(upper, 2),
+        "lp_pct": round(lp, 2),
+        "seconds": round(time.perf_counter() - t0),
+        "max_seconds": max_seconds,
+    }
+    with BOUNDS.open("a") as f:
+        f.write(json.dumps(row) + "\n")
 
 
 if __name__ == "__main__":
