@@ -73,6 +73,36 @@ def test_a_person_needing_step_free_access_is_never_lifted_into_a_stepped_room()
     assert lift(event, {"p": "B", "q": "B"}) == ({"p": "A", "q": "B"}, 1)
 
 
+@pytest.mark.parametrize(
+    ("spread", "lexicographic", "moves"),
+    [("spread", (), 1), ("spread", ("preference", "delegation"), 0), ("together", (), 1)],
+)
+def test_joining_a_delegation_mate_is_weighed_and_never_traded_in_lexicographic_mode(
+    spread: str, lexicographic: tuple[str, ...], moves: int
+) -> None:
+    # p sits in B with nothing; A, p's only wish, has a free seat next to p's delegation mate.
+    b = EventBuilder("Mates", "Albany, NY", "America/New_York")
+    b.add_city("c1", "One", "NY")
+    b.add_participant("p", "P", city_id="c1", role="official")
+    b.add_participant("m", "M", city_id="c1", role="official")
+    b.add_participant("x", "X", role="staff")
+    for sid in "AB":
+        b.add_room(f"r{sid}", f"Room {sid}", 2)
+        b.add_session(sid, f"Session {sid}")
+    b.add_slot("b1", at(9), at(10), "breakout")
+    b.add_preference("p", "A", 1)
+    b.add_preference("m", "A", 1)
+    b.add_preference("x", "B", 1)
+    event = build(b)
+    inst = AgendaInstance(event)
+    placement = {"A": [("b1", "rA")], "B": [("b1", "rB")]}
+    attends = {("p", "b1"): "B", ("m", "b1"): "A", ("x", "b1"): "B"}
+    options = SolveOptions(spread=spread, lexicographic=lexicographic)
+    after, made = lift_worst_off(inst, placement, attends, options)
+    assert made == moves
+    assert after[("p", "b1")] == ("A" if moves else "B")
+
+
 def _check(inst: AgendaInstance, placement, attends) -> None:  # type: ignore[no-untyped-def]
     """Seats, step-free rooms and each session once, from scratch."""
     presenting = presenting_in(inst, placement)

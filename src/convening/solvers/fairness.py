@@ -17,7 +17,8 @@ a better-ranked run of a breakout slot:
 Either way the objective's preference and delegation points do not fall
 (a delegation pair in one run weighs ``delegation / preference`` points, as
 in the assignment, so the preference total alone may give up that much to
-split a pair under ``spread``), and the shares sorted from the lowest rise
+split a pair under ``spread``; in lexicographic mode nothing is traded:
+neither may fall), and the shares sorted from the lowest rise
 lexicographically, so the search cannot cycle.
 Every move keeps the hard rules: one activity per slot, seats, step-free
 rooms for those who need them, and each session attended once. It is
@@ -29,6 +30,8 @@ from __future__ import annotations
 import heapq
 import logging
 from typing import TYPE_CHECKING
+
+import attrs
 
 from convening.model import SlotKind
 from convening.solvers.instance import AgendaInstance, Placement, presenting_in
@@ -141,7 +144,7 @@ def lift_worst_off(
         could not be lifted, or after ten times as many moves.
     """
     seating = _Seating(inst, placement, attends)
-    per_pair = _pair_points(options)
+    terms = _Terms.of(options)
     heap = [(seating.share(pid), pid) for pid, fair in seating.fair.items() if fair > 0]
     heapq.heapify(heap)
     failed = moves = 0
@@ -149,7 +152,7 @@ def lift_worst_off(
         share, pid = heapq.heappop(heap)
         if share != seating.share(pid):
             continue  # a stale entry: the person was moved since
-        moved = _lift(seating, pid, per_pair)
+        moved = _lift(seating, pid, terms)
         if not moved:
             failed += 1
         for who in moved:
@@ -160,15 +163,35 @@ def lift_worst_off(
     return seating.attends, moves
 
 
-def _pair_points(options: SolveOptions) -> float:
-    """Preference points a delegation pair in one run is worth (negative for ``spread``)."""
-    if options.spread == "indifferent" or options.weight("preference") <= 0:
-        return 0.0
-    sign = -1.0 if options.spread == "spread" else 1.0
-    return sign * options.weight("delegation") / options.weight("preference")
+@attrs.frozen
+class _Terms:
+    """How a move's preference points and delegation pairs are weighed.
+
+    ``sign`` is +1 when a delegation pair in one run is welcome (``together``),
+    -1 when it is not (``spread``), 0 when it does not matter. With weights,
+    a pair is worth ``per_pair`` preference points. In lexicographic mode no
+    trade is made: neither preference nor the delegation term may get worse.
+    """
+
+    sign: int
+    per_pair: float
+    strict: bool
+
+    @classmethod
+    def of(cls, options: SolveOptions) -> _Terms:
+        sign = {"spread": -1, "together": 1}.get(options.spread, 0)
+        pref = options.weight("preference")
+        per_pair = options.weight("delegation") / pref if pref > 0 else 0.0
+        return cls(sign, per_pair, bool(options.lexicographic) or pref <= 0)
+
+    def accepts(self, gain: float, loss: float, pairs: int, other_pairs: int = 0) -> bool:
+        """Whether a move is no worse: ``gain`` and ``loss`` in points, pairs better (+) or not."""
+        if self.strict:
+            return gain >= loss and pairs >= 0 and other_pairs >= 0
+        return gain - loss + self.per_pair * (pairs + other_pairs) >= 0
 
 
-def _lift(seating: _Seating, pid: str, per_pair: float) -> list[str]:
+def _lift(seating: _Seating, pid: str, terms: _Terms) -> list[str]:
     """Move ``pid`` into one better run (bumping one person if need be); who moved."""
     inst = seating.inst
     old_share = seating.share(pid)
@@ -182,13 +205,13 @@ def _lift(seating: _Seating, pid: str, per_pair: float) -> list[str]:
     for minus_gain, k, sid in sorted(candidates):
         gain = -minus_gain
         old_run = (seating.attends[(pid, k)], k)
-        delegation = per_pair * (seating.mates(pid, (sid, k)) - seating.mates(pid, old_run))
+        pairs = terms.sign * (seating.mates(pid, (sid, k)) - seating.mates(pid, old_run))
         if seating.free_seats[(sid, k)] > 0:
-            if gain + delegation >= 0:
+            if terms.accepts(gain, 0, pairs):
                 seating.move(pid, k, sid)
                 return [pid]
             continue
-        bump = _best_bump(seating, pid, k, sid, gain + delegation, old_share, per_pair)
+        bump = _best_bump(seating, pid, k, sid, gain, pairs, old_share, terms)
         if bump is not None:
             other, target = bump
             seating.move(pid, k, sid)
@@ -202,20 +225,22 @@ def _best_bump(
     pid: str,
     k: str,
     sid: str,
-    worth: float,
+    gain: int,
+    pairs: int,
     old_share: float,
-    per_pair: float,
+    terms: _Terms,
 ) -> tuple[str, str] | None:
     """Whom to move out of full run ``(sid, k)``, and where, so that ``pid`` can take the seat.
 
-    The bumped person goes to the best other run of ``k`` they may attend with a
-    free seat, or to the seat ``pid`` leaves (a swap), loses at most ``worth``
-    points (delegation included), and stays above ``old_share``; the one losing
-    least is chosen (then the best-off).
+    ``pid`` gains ``gain`` points and ``pairs`` delegation pairs (signed: + is
+    better). The bumped person goes to the best other run of ``k`` they may
+    attend with a free seat, or to the seat ``pid`` leaves (a swap), when
+    :meth:`_Terms.accepts` the two moves together and they stay above
+    ``old_share``; the one losing least is chosen (then the best-off).
     """
     inst = seating.inst
     left = seating.attends[(pid, k)]
-    best: tuple[float, float, str, str] | None = None
+    best: tuple[int, float, str, str] | None = None
     for other in sorted(seating.members[(sid, k)]):
         if other == pid or seating.fair.get(other, 0) <= 0:
             continue
@@ -232,13 +257,13 @@ def _best_bump(
                 target, target_score = t, score
         if target is None:
             continue
-        loss: float = here - target_score
-        # Pairs the bumped person leaves and joins (pid's own move was weighed by the caller;
-        # pid joining the run the bumped person leaves is counted once, there).
-        loss -= per_pair * (seating.mates(other, (target, k)) - seating.mates(other, (sid, k)))
-        if loss > worth:
+        loss = here - target_score
+        # Pairs the bumped person leaves and joins (pid joining the run the bumped person
+        # leaves was counted in ``pairs``).
+        moved = seating.mates(other, (target, k)) - seating.mates(other, (sid, k))
+        if not terms.accepts(gain, loss, pairs, terms.sign * moved):
             continue
-        after = seating.share(other, seating.points[other] - (here - target_score))
+        after = seating.share(other, seating.points[other] - loss)
         if after <= old_share:
             continue
         key = (loss, -after, other, target)
