@@ -205,12 +205,14 @@ def solve(
         See :class:`SolveOptions` (defaults: 60 s, seed 0, 2 workers, spread).
     progress
         Called as ``progress(phase, elapsed_seconds, best_score)`` as the
-        solver advances (phases: ``greedy``, ``tours``, then ``whole``, or
-        ``placement``, ``local search`` and ``assignment``, then ``tables``;
-        finally ``done``). ``best_score`` is the best preference score so far,
-        in percent of the capacity-free bound as in the metrics (in ``tours``,
-        the tour score; in ``local search``, the search's estimate, seats
-        aside), or ``None`` where a phase has none.
+        solver advances (phases: ``greedy`` when it finds a draft, ``tours``,
+        then ``whole``, or ``placement``, ``local search`` and ``assignment``,
+        then ``tables``; finally ``done``). ``best_score`` is the preference
+        score of the phase's best plan so far, in percent of the capacity-free
+        bound as in the metrics: in ``tours`` the tour score, in ``local
+        search`` what the best placement so far would give if rooms had no size
+        (so it can read above the assignment that follows), and ``None`` where
+        a phase has no score.
 
     Returns
     -------

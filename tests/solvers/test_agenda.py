@@ -197,6 +197,25 @@ def test_progress_scores_are_percentages_and_the_search_reports_as_it_goes() -> 
     assert "assignment" in phases
 
 
+@pytest.mark.parametrize("method", ["decomposed", "whole"])
+def test_with_no_wishes_at_all_every_score_reads_100(method: str) -> None:
+    b = EventBuilder("No wishes", "Albany, NY", "America/New_York")
+    for i in range(6):
+        b.add_participant(f"p{i}", f"P{i}", role="staff")
+    for r in range(3):
+        b.add_room(f"r{r}", f"R{r}", 4)
+    for k in range(2):
+        b.add_slot(f"b{k}", at(9 + 2 * k), at(10 + 2 * k), "breakout")
+    for s in range(4):
+        b.add_session(f"s{s}", f"S{s}")
+    event = build(b)
+    seen: list[float | None] = []
+    options = SolveOptions(time_limit=2, method=method, local_search_moves=3000)
+    plan = solve(event, options, progress=lambda phase, t, score: seen.append(score))
+    assert agenda_violations(event, plan) == []
+    assert {s for s in seen if s is not None} == {100.0}
+
+
 def test_options_reject_unknown_terms_and_modes() -> None:
     with pytest.raises(ValueError, match="spread"):
         SolveOptions(spread="sideways")

@@ -103,6 +103,28 @@ def test_joining_a_delegation_mate_is_weighed_and_never_traded_in_lexicographic_
     assert after[("p", "b1")] == ("A" if moves else "B")
 
 
+def test_swapping_two_members_of_one_delegation_makes_no_pair() -> None:
+    # p (in L) ranks S 8th; o (in S) ranks S 1st and L 3rd. Swapping costs a point of
+    # preference, and p and o never share a run, so no delegation pair makes up for it.
+    b = EventBuilder("Swap", "Albany, NY", "America/New_York")
+    b.add_city("c1", "One", "NY")
+    for pid in "po":
+        b.add_participant(pid, pid.upper(), city_id="c1", role="official")
+    for sid in "SL":
+        b.add_room(f"r{sid}", f"Room {sid}", 1)
+        b.add_session(sid, f"Session {sid}")
+    b.add_slot("b1", at(9), at(10), "breakout")
+    b.add_preference("p", "S", 8)
+    b.add_preference("o", "S", 1)
+    b.add_preference("o", "L", 3)
+    inst = AgendaInstance(build(b))
+    placement = {"S": [("b1", "rS")], "L": [("b1", "rL")]}
+    attends = {("p", "b1"): "L", ("o", "b1"): "S"}
+    for spread in ("together", "spread", "indifferent"):
+        after, moves = lift_worst_off(inst, placement, attends, SolveOptions(spread=spread))
+        assert (after, moves) == (attends, 0)
+
+
 def _check(inst: AgendaInstance, placement, attends) -> None:  # type: ignore[no-untyped-def]
     """Seats, step-free rooms and each session once, from scratch."""
     presenting = presenting_in(inst, placement)

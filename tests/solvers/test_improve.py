@@ -75,6 +75,8 @@ def test_incremental_value_matches_a_fresh_evaluation_after_random_moves() -> No
     fresh = PlacementSearch(inst, now)
     assert search.value == pytest.approx(fresh.value)
     assert search.value == pytest.approx(search.total())
+    # The points before penalties too (what progress reports).
+    assert search.points == pytest.approx(fresh.points) == pytest.approx(search.total_points())
 
 
 def test_a_move_and_its_reverse_restore_the_value() -> None:
@@ -112,8 +114,10 @@ def test_undo_restores_the_whole_state_and_agrees_with_the_reverse_move() -> Non
             assert _state(search) == before
             undone += 1
         assert search.value == pytest.approx(twin.value)
+        assert search.points == pytest.approx(twin.points)
     assert undone > 50
     assert search.value == pytest.approx(search.total())
+    assert search.points == pytest.approx(search.total_points())
     assert search.placement() == twin.placement()
 
 

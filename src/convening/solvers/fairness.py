@@ -99,12 +99,25 @@ class _Seating:
         # Each session once: only the run they leave may be of the same session.
         return sid not in self.sessions_of[pid]
 
-    def mates(self, pid: str, run: tuple[str, str]) -> int:
-        """Members of ``pid``'s delegation in ``run`` (``pid`` aside)."""
-        city = self.city[pid]
-        if city is None:
-            return 0
-        return sum(1 for q in self.members[run] if q != pid and self.city[q] == city)
+    def pair_change(self, k: str, moves: list[tuple[str, str]]) -> int:
+        """How many more delegation pairs share a run of ``k`` after ``moves`` (person, run)."""
+        runs = {self.attends[(pid, k)] for pid, _sid in moves} | {sid for _pid, sid in moves}
+        before = {sid: list(self.members[(sid, k)]) for sid in sorted(runs)}
+        after = {sid: list(people) for sid, people in before.items()}
+        for pid, sid in moves:
+            after[self.attends[(pid, k)]].remove(pid)
+            after[sid].append(pid)
+        return sum(self._pairs(p) for p in after.values()) - sum(
+            self._pairs(p) for p in before.values()
+        )
+
+    def _pairs(self, people: list[str]) -> int:
+        count: dict[str, int] = {}
+        for pid in people:
+            city = self.city[pid]
+            if city is not None:
+                count[city] = count.get(city, 0) + 1
+        return sum(n * (n - 1) // 2 for n in count.values())
 
     def move(self, pid: str, k: str, sid: str) -> None:
         old = self.attends[(pid, k)]
@@ -184,11 +197,12 @@ class _Terms:
         per_pair = options.weight("delegation") / pref if pref > 0 else 0.0
         return cls(sign, per_pair, bool(options.lexicographic) or pref <= 0)
 
-    def accepts(self, gain: float, loss: float, pairs: int, other_pairs: int = 0) -> bool:
-        """Whether a move is no worse: ``gain`` and ``loss`` in points, pairs better (+) or not."""
+    def accepts(self, gain: float, loss: float, pair_change: int) -> bool:
+        """Whether a move is no worse: ``gain`` and ``loss`` in points, ``pair_change`` in pairs."""
+        better = self.sign * pair_change
         if self.strict:
-            return gain >= loss and pairs >= 0 and other_pairs >= 0
-        return gain - loss + self.per_pair * (pairs + other_pairs) >= 0
+            return gain >= loss and better >= 0
+        return gain - loss + self.per_pair * better >= 0
 
 
 def _lift(seating: _Seating, pid: str, terms: _Terms) -> list[str]:
@@ -204,14 +218,12 @@ def _lift(seating: _Seating, pid: str, terms: _Terms) -> list[str]:
                 candidates.append((-gain, k, sid))
     for minus_gain, k, sid in sorted(candidates):
         gain = -minus_gain
-        old_run = (seating.attends[(pid, k)], k)
-        pairs = terms.sign * (seating.mates(pid, (sid, k)) - seating.mates(pid, old_run))
         if seating.free_seats[(sid, k)] > 0:
-            if terms.accepts(gain, 0, pairs):
+            if terms.accepts(gain, 0, seating.pair_change(k, [(pid, sid)])):
                 seating.move(pid, k, sid)
                 return [pid]
             continue
-        bump = _best_bump(seating, pid, k, sid, gain, pairs, old_share, terms)
+        bump = _best_bump(seating, pid, k, sid, gain, old_share, terms)
         if bump is not None:
             other, target = bump
             seating.move(pid, k, sid)
@@ -226,16 +238,15 @@ def _best_bump(
     k: str,
     sid: str,
     gain: int,
-    pairs: int,
     old_share: float,
     terms: _Terms,
 ) -> tuple[str, str] | None:
     """Whom to move out of full run ``(sid, k)``, and where, so that ``pid`` can take the seat.
 
-    ``pid`` gains ``gain`` points and ``pairs`` delegation pairs (signed: + is
-    better). The bumped person goes to the best other run of ``k`` they may
-    attend with a free seat, or to the seat ``pid`` leaves (a swap), when
-    :meth:`_Terms.accepts` the two moves together and they stay above
+    ``pid`` gains ``gain`` points. The bumped person goes to the best other run
+    of ``k`` they may attend with a free seat, or to the seat ``pid`` leaves (a
+    swap), when :meth:`_Terms.accepts` the two moves together (their points and
+    the delegation pairs of the runs they touch) and they stay above
     ``old_share``; the one losing least is chosen (then the best-off).
     """
     inst = seating.inst
@@ -258,13 +269,10 @@ def _best_bump(
         if target is None:
             continue
         loss = here - target_score
-        # Pairs the bumped person leaves and joins (pid joining the run the bumped person
-        # leaves was counted in ``pairs``).
-        moved = seating.mates(other, (target, k)) - seating.mates(other, (sid, k))
-        if not terms.accepts(gain, loss, pairs, terms.sign * moved):
-            continue
         after = seating.share(other, seating.points[other] - loss)
         if after <= old_share:
+            continue
+        if not terms.accepts(gain, loss, seating.pair_change(k, [(pid, sid), (other, target)])):
             continue
         key = (loss, -after, other, target)
         if best is None or key < best:

@@ -221,9 +221,11 @@ class PlacementSearch:
                 self.topic_count[k, t] += 1
         # -- evaluation --------------------------------------------------------------------------
         self.load = np.zeros(n_r, dtype=np.int64)
-        _pts, runs = self._look(np.arange(n_p, dtype=np.int64), np.arange(n_k, dtype=np.int64))
+        seen, runs = self._look(np.arange(n_p, dtype=np.int64), np.arange(n_k, dtype=np.int64))
         np.add.at(self.load, runs, 1)
         self.correction = self._corrections(np.arange(len(self.pair_person), dtype=np.int64))
+        #: Capacity-free points of the placement (``value`` before its penalties).
+        self.points = seen - float(self.correction.sum())
         self.value = self.total()
         self._undo: tuple[Any, ...] | None = None
 
@@ -260,6 +262,13 @@ class PlacementSearch:
 
     def _topic_extra(self, k: int, t: int) -> int:
         return max(0, int(self.topic_count[k, t]) - 1)
+
+    def total_points(self) -> float:
+        """:attr:`points`, recomputed from scratch."""
+        value, _runs = self._look(
+            np.arange(len(self.people), dtype=np.int64), np.arange(len(self.slots), dtype=np.int64)
+        )
+        return value - float(self.correction.sum())
 
     def total(self) -> float:
         """The search's objective, recomputed from scratch."""
@@ -416,12 +425,11 @@ class PlacementSearch:
         corr_after = self._corrections(pairs)
         self.correction[pairs] = corr_after
         topic_after = sum(self._topic_extra(k, t) for k, t in topics)
+        gained = (points_after - points_before) - float(corr_after.sum() - corr_before.sum())
         delta = (
-            (points_after - points_before)
-            - float(corr_after.sum() - corr_before.sum())
-            - (over_after - over_before)
-            - self.topic_penalty * (topic_after - topic_before)
+            gained - (over_after - over_before) - self.topic_penalty * (topic_after - topic_before)
         )
+        self.points += gained
         self.value += delta
         return delta
 
@@ -457,6 +465,7 @@ class PlacementSearch:
             pairs,
             self.correction[pairs].copy(),
             self.value,
+            self.points,
         )
 
     def undo(self) -> None:
@@ -464,7 +473,8 @@ class PlacementSearch:
         if self._undo is None:
             raise RuntimeError("undo() needs a move(..., undoable=True) before it")
         (j, other, src, target, run_at, presenters, busy, avail, people, mask, seats,
-         seats_sf, cap, load, topics, session_slots, pairs, correction, value) = self._undo  # fmt: skip
+         seats_sf, cap, load, topics, session_slots, pairs, correction, value,
+         points) = self._undo  # fmt: skip
         self._undo = None
         sessions = [self.run_session[j]] + ([] if other is None else [self.run_session[other]])
         self.cell[j] = src
@@ -484,6 +494,7 @@ class PlacementSearch:
         self.topic_count = topics
         self.correction[pairs] = correction
         self.value = value
+        self.points = points
 
     def _reaches_differently(self, s: int, a: tuple[int, str], b: tuple[int, str]) -> bool:
         """Whether moving session ``s`` from cell ``a`` to ``b`` changes which fans it reaches."""
@@ -529,8 +540,9 @@ def improve_placement(
 
     The annealing converges in some :data:`_CYCLE_MOVES` moves; a longer search
     is split into cycles, each reheated from the best placement so far.
-    ``progress``, if given, is called with the best value so far every
-    :data:`_REPORT_MOVES` moves and at the end.
+    ``progress``, if given, is called with the capacity-free points of the best
+    placement so far (:attr:`PlacementSearch.points`) every :data:`_REPORT_MOVES`
+    moves and at the end.
     Returns the best placement seen and whether the search ran to its move
     count (``False``: the wall-clock cap stopped it, so it may not be reproducible).
     """
@@ -542,6 +554,7 @@ def improve_placement(
     rng = random.Random(seed)
     start = time.perf_counter()
     before = best_value = search.value
+    best_points = search.points
     best = placement
     cycles = max(1, moves // _CYCLE_MOVES)
     accepted = 0
@@ -550,16 +563,16 @@ def improve_placement(
         if c:
             search = PlacementSearch(inst, best, topic_penalty)
         n = moves // cycles + (1 if c < moves % cycles else 0)
-        report = None if progress is None else _best_of(best_value, progress)
-        value, cells, got, completed = _anneal(search, rng, n, start, time_cap, report)
+        report = None if progress is None else _best_of(best_value, best_points, progress)
+        value, points, cells, got, completed = _anneal(search, rng, n, start, time_cap, report)
         accepted += got
         if value > best_value + 1e-9:
             search.cell = cells
-            best_value, best = value, search.placement()
+            best_value, best_points, best = value, points, search.placement()
         if not completed:
             break
     if progress is not None:
-        progress(best_value)
+        progress(best_points)
     logger.info(
         "placement search: %d of %d moves accepted in %d cycles, %.2fs, value %.0f -> %.0f",
         accepted,
@@ -572,9 +585,11 @@ def improve_placement(
     return best, completed
 
 
-def _best_of(before: float, progress: Callable[[float], None]) -> Callable[[float], None]:
-    """``progress`` of the better of ``before`` and a cycle's best."""
-    return lambda value: progress(max(before, value))
+def _best_of(
+    value: float, points: float, progress: Callable[[float], None]
+) -> Callable[[float, float], None]:
+    """``progress`` of the points of the better of the best so far and a cycle's best."""
+    return lambda v, p: progress(p if v > value + 1e-9 else points)
 
 
 def _anneal(
@@ -583,20 +598,22 @@ def _anneal(
     moves: int,
     start: float,
     time_cap: float,
-    report: Callable[[float], None] | None = None,
-) -> tuple[float, list[tuple[int, str]], int, bool]:
-    """One annealing cycle; returns the best value, its cells, moves accepted, completion."""
+    report: Callable[[float, float], None] | None = None,
+) -> tuple[float, float, list[tuple[int, str]], int, bool]:
+    """One annealing cycle; returns the best value, its points and cells, moves accepted,
+    completion. ``report`` is called with the best value and its points now and then."""
     runs = search.movable
     value = best_value = search.value
+    best_points = search.points
     best_cells = list(search.cell)
     accepted = 0
     ratio = _T_END / _T_START
     for i in range(moves):
         if i % 512 == 0:
             if time.perf_counter() - start > time_cap:
-                return best_value, best_cells, accepted, False
+                return best_value, best_points, best_cells, accepted, False
             if report is not None and i % _REPORT_MOVES == 0 and i:
-                report(best_value)
+                report(best_value, best_points)
         j = runs[rng.randrange(len(runs))]
         options = search.option_list[search.run_session[j]]
         target = options[rng.randrange(len(options))]
@@ -608,7 +625,7 @@ def _anneal(
             accepted += 1
             value += delta
             if value > best_value + 1e-9:
-                best_value, best_cells = value, list(search.cell)
+                best_value, best_points, best_cells = value, search.points, list(search.cell)
         else:
             search.undo()
-    return best_value, best_cells, accepted, True
+    return best_value, best_points, best_cells, accepted, True

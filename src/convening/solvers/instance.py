@@ -184,13 +184,13 @@ class AgendaInstance:
     def percent(self, points: float, kind: SlotKind) -> float:
         """``points`` as a percentage of everyone's :meth:`bound` over slots of ``kind``.
 
-        For breakout slots this is the preference score of
-        :mod:`convening.metrics` (0 when nobody has a bound).
+        For breakout slots this is the preference score of :mod:`convening.metrics`
+        (unrounded; 100 when nobody has a bound, as there).
         """
         totals = self._bound_totals
         if kind not in totals:
             totals[kind] = sum(self.bound(p.participant_id, kind) for p in self.people)
-        return 100.0 * points / totals[kind] if totals[kind] else 0.0
+        return 100.0 * points / totals[kind] if totals[kind] else 100.0
 
     @cached_property
     def _bound_totals(self) -> dict[SlotKind, int]:

@@ -238,7 +238,7 @@ class AssignmentModel:
             scale=self.scale,
             hint_vars=[*self.x.values(), *self.u.values()],
             det_scale=min(1.0, _DET_VARIABLES / max(1, len(self.x) + len(self.u))),
-            score=("preference", self.inst.percent(1.0, SlotKind.BREAKOUT)),
+            score=("preference", lambda points: self.inst.percent(points, SlotKind.BREAKOUT)),
         )
         attends = {(pid, k): sid for pid, sid, k in outcome.chosen(self.x)}
         return outcome, attends, sorted(outcome.chosen(self.u))

@@ -70,20 +70,20 @@ class Clock:
             self.progress(phase, self.elapsed(), score)
 
 
-#: What progress reports score: an objective term's name and the percent one unit of it is.
-Score = tuple[str, float]
+#: What progress reports as the score: an objective term's name and its value in percent.
+Score = tuple[str, Callable[[float], float]]
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, clock: Clock, phase: str, term: Any, per_unit: float) -> None:
+    def __init__(self, clock: Clock, phase: str, term: Any, percent: Callable[[float], float]):
         super().__init__()
         self.clock = clock
         self.phase = phase
         self.term = term
-        self.per_unit = per_unit
+        self.percent = percent
 
     def on_solution_callback(self) -> None:
-        score = None if self.term is None else float(self.value(self.term)) * self.per_unit
+        score = None if self.term is None else self.percent(float(self.value(self.term)))
         self.clock.report(self.phase, score)
 
 
@@ -195,8 +195,8 @@ def optimize(
         Multiplier of the deterministic budget: big models do less deterministic
         work per second, so callers scale it down to stop on it before the wall clock.
     score
-        The term progress reports score, and the percent one unit of it is
-        (e.g. preference points as a share of the bound); ``None``: no score.
+        The term progress reports as the score, and how its value reads in
+        percent (e.g. preference points as a share of the bound); ``None``: no score.
     """
     scale = scale or {}
     order = [t for t in options.lexicographic if t in terms] if options.lexicographic else []
@@ -254,8 +254,8 @@ def _run(
         det_scale=det_scale,
     )
     started = time.perf_counter()
-    term, per_unit = (None, 0.0) if score is None else (terms[score[0]], score[1])
-    status = solver.solve(model, _Callback(clock, phase, term, per_unit))
+    term, percent = (None, float) if score is None else (terms[score[0]], score[1])
+    status = solver.solve(model, _Callback(clock, phase, term, percent))
     wall = time.perf_counter() - started
     name = _STATUS.get(status, "unknown")
     if name == "invalid":
@@ -279,6 +279,6 @@ def _run(
         bound.get("best_bound"),
     )
     found = score is not None and score[0] in values
-    clock.report(phase, values[score[0]] * score[1] if found else None)  # type: ignore[index]
+    clock.report(phase, score[1](values[score[0]]) if found else None)  # type: ignore[index]
     del t0
     return Outcome(name, solver, values, bound, deterministic, wall)

@@ -228,7 +228,7 @@ class TourModel:
         """Solve; return the outcome, each tour's slot and every rider's tour."""
         outcome = optimize(
             self.model, self.terms, self.options, budget, clock, "tours",
-            score=("tours", self.inst.percent(1.0, SlotKind.TOUR)),
+            score=("tours", lambda points: self.inst.percent(points, SlotKind.TOUR)),
         )  # fmt: skip
         if not outcome.found:
             return outcome, {}, {}

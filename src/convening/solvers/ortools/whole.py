@@ -187,7 +187,7 @@ class WholeModel(PlacementModel):
             "whole",
             scale=self.scale,
             hint_vars=[*self.y.values(), *self.x.values()],
-            score=("preference", self.inst.percent(1.0, SlotKind.BREAKOUT)),
+            score=("preference", lambda points: self.inst.percent(points, SlotKind.BREAKOUT)),
         )
         attends = {
             (pid, k): sid
