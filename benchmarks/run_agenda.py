@@ -26,7 +26,11 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
+
+K = TypeVar("K")
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -102,23 +106,31 @@ def one(cities: int, method: str, event_seed: int = 0, seed: int = 0) -> dict[st
     }
 
 
+def _newest(path: Path, key: Callable[[dict[str, Any]], K]) -> dict[K, dict[str, Any]]:
+    """The rows of a JSON-lines file, the newest for each ``key``."""
+    rows: dict[K, dict[str, Any]] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            if line.strip():
+                row = json.loads(line)
+                rows[key(row)] = row
+    return rows
+
+
 def _spread_scores() -> dict[int, list[float]]:
     """Solver scores of the newest ``--spread`` runs, by size."""
-    rows: dict[tuple[int, int, int], float] = {}
-    if SPREAD.exists():
-        for line in SPREAD.read_text().splitlines():
-            if line.strip():
-                r = json.loads(line)
-                if r["method"] == "cpsat":
-                    key = (int(r["cities"]), int(r["event_seed"]), int(r["seed"]))
-                    rows[key] = float(r["score_pct"])
     out: dict[int, list[float]] = {}
-    for (cities, _e, _s), score in sorted(rows.items()):
-        out.setdefault(cities, []).append(score)
+    for (cities, _e, _s, method), r in sorted(_newest(SPREAD, _spread_key).items()):
+        if method == "cpsat":
+            out.setdefault(cities, []).append(float(r["score_pct"]))
     return out
 
 
-def status_lines(rows: dict[tuple[int, str], dict[str, object]]) -> list[str]:
+def _spread_key(r: dict[str, Any]) -> tuple[int, int, int, str]:
+    return int(r["cities"]), int(r["event_seed"]), int(r["seed"]), str(r["method"])
+
+
+def status_lines(rows: dict[tuple[int, str], dict[str, Any]]) -> list[str]:
     """The status against the targets, from the table's rows and the seed spread."""
     r50 = rows.get((50, "cpsat"))
     if r50 is None:
@@ -143,22 +155,10 @@ def status_lines(rows: dict[tuple[int, str], dict[str, object]]) -> list[str]:
 
 def spread_lines() -> list[str]:
     """The seed-spread table of ``--spread`` runs (newest row per size, seeds and method)."""
-    rows: dict[tuple[int, int, int, str], dict[str, object]] = {}
-    if SPREAD.exists():
-        for line in SPREAD.read_text().splitlines():
-            if line.strip():
-                r = json.loads(line)
-                rows[
-                    (int(r["cities"]), int(r["event_seed"]), int(r["seed"]), str(r["method"]))
-                ] = r
+    rows = _newest(SPREAD, _spread_key)
     if not rows:
         return []
-    bounds: dict[tuple[int, int], dict[str, object]] = {}
-    if BOUNDS.exists():
-        for line in BOUNDS.read_text().splitlines():
-            if line.strip():
-                r = json.loads(line)
-                bounds[(int(r["cities"]), int(r["event_seed"]))] = r
+    bounds = _newest(BOUNDS, lambda r: (int(r["cities"]), int(r["event_seed"])))
     out = [
         "Spread over seeds (`run_agenda.py --spread`): other generated events (event seed)",
         "and other solver seeds, same time limits. *Bound* is the event's placement bound",
@@ -172,7 +172,7 @@ def spread_lines() -> list[str]:
         g, c = rows.get((cities, e, seed, "greedy")), rows.get((cities, e, seed, "cpsat"))
         if c is None:
             continue
-        scores.setdefault(cities, []).append(float(c["score_pct"]))  # type: ignore[arg-type]
+        scores.setdefault(cities, []).append(float(c["score_pct"]))
         bound = bounds.get((cities, e))
         out.append(
             f"| {TABLE[cities][0]} | {e} | {seed} | {'' if g is None else g['score_pct']} | "
@@ -192,12 +192,7 @@ def spread_lines() -> list[str]:
 
 def write_table() -> None:
     """Rebuild the agenda section of RESULTS.md from agenda_runs.jsonl."""
-    rows: dict[tuple[int, str], dict[str, object]] = {}
-    if RUNS.exists():
-        for line in RUNS.read_text().splitlines():
-            if line.strip():
-                row = json.loads(line)
-                rows[(int(row["cities"]), str(row["method"]))] = row
+    rows = _newest(RUNS, lambda r: (int(r["cities"]), str(r["method"])))
     lines = [
         BEGIN,
         "## Agenda (sessions and tours)",
