@@ -18,11 +18,24 @@ from tests.solvers.agenda_events import build, medium_event
 OPTIONS = SolveOptions()
 
 
-def one_slot_event(ranks: dict[str, dict[str, int]], rooms: dict[str, tuple[int, bool]]) -> Event:
-    """One breakout slot, a session per room (session ``X`` in room ``rX``), given ranks."""
+def one_slot_event(
+    ranks: dict[str, dict[str, int]],
+    rooms: dict[str, tuple[int, bool]],
+    delegation: tuple[str, ...] = (),
+) -> Event:
+    """One breakout slot, a session per room (session ``X`` in room ``rX``), given ranks.
+
+    People whose id starts with ``a`` need step-free access; those in ``delegation``
+    are officials of one city, the others staff.
+    """
     b = EventBuilder("Lift", "Albany, NY", "America/New_York")
+    if delegation:
+        b.add_city("c1", "One", "NY")
     for pid in ranks:
-        b.add_participant(pid, pid.upper(), role="staff", accessible=pid.startswith("a"))
+        city, role = ("c1", "official") if pid in delegation else (None, "staff")
+        b.add_participant(
+            pid, pid.upper(), city_id=city, role=role, accessible=pid.startswith("a")
+        )
     for sid, (seats, step_free) in rooms.items():
         b.add_room(f"r{sid}", f"Room {sid}", seats, accessible=step_free)
         b.add_session(sid, f"Session {sid}")
@@ -33,11 +46,13 @@ def one_slot_event(ranks: dict[str, dict[str, int]], rooms: dict[str, tuple[int,
     return build(b)
 
 
-def lift(event: Event, attends: dict[str, str]) -> tuple[dict[str, str], int]:
+def lift(
+    event: Event, attends: dict[str, str], options: SolveOptions = OPTIONS
+) -> tuple[dict[str, str], int]:
     inst = AgendaInstance(event)
     placement = {s.session_id: [("b1", f"r{s.session_id}")] for s in event.sessions}
     result, moves = lift_worst_off(
-        inst, placement, {(pid, "b1"): sid for pid, sid in attends.items()}, OPTIONS
+        inst, placement, {(pid, "b1"): sid for pid, sid in attends.items()}, options
     )
     return {pid: sid for (pid, _k), sid in result.items()}, moves
 
@@ -81,48 +96,26 @@ def test_joining_a_delegation_mate_is_weighed_and_never_traded_in_lexicographic_
     spread: str, lexicographic: tuple[str, ...], moves: int
 ) -> None:
     # p sits in B with nothing; A, p's only wish, has a free seat next to p's delegation mate.
-    b = EventBuilder("Mates", "Albany, NY", "America/New_York")
-    b.add_city("c1", "One", "NY")
-    b.add_participant("p", "P", city_id="c1", role="official")
-    b.add_participant("m", "M", city_id="c1", role="official")
-    b.add_participant("x", "X", role="staff")
-    for sid in "AB":
-        b.add_room(f"r{sid}", f"Room {sid}", 2)
-        b.add_session(sid, f"Session {sid}")
-    b.add_slot("b1", at(9), at(10), "breakout")
-    b.add_preference("p", "A", 1)
-    b.add_preference("m", "A", 1)
-    b.add_preference("x", "B", 1)
-    event = build(b)
-    inst = AgendaInstance(event)
-    placement = {"A": [("b1", "rA")], "B": [("b1", "rB")]}
-    attends = {("p", "b1"): "B", ("m", "b1"): "A", ("x", "b1"): "B"}
+    event = one_slot_event(
+        {"p": {"A": 1}, "m": {"A": 1}, "x": {"B": 1}},
+        {"A": (2, True), "B": (2, True)},
+        delegation=("p", "m"),
+    )
     options = SolveOptions(spread=spread, lexicographic=lexicographic)
-    after, made = lift_worst_off(inst, placement, attends, options)
+    after, made = lift(event, {"p": "B", "m": "A", "x": "B"}, options)
     assert made == moves
-    assert after[("p", "b1")] == ("A" if moves else "B")
+    assert after["p"] == ("A" if moves else "B")
 
 
 def test_swapping_two_members_of_one_delegation_makes_no_pair() -> None:
     # p (in L) ranks S 8th; o (in S) ranks S 1st and L 3rd. Swapping costs a point of
     # preference, and p and o never share a run, so no delegation pair makes up for it.
-    b = EventBuilder("Swap", "Albany, NY", "America/New_York")
-    b.add_city("c1", "One", "NY")
-    for pid in "po":
-        b.add_participant(pid, pid.upper(), city_id="c1", role="official")
-    for sid in "SL":
-        b.add_room(f"r{sid}", f"Room {sid}", 1)
-        b.add_session(sid, f"Session {sid}")
-    b.add_slot("b1", at(9), at(10), "breakout")
-    b.add_preference("p", "S", 8)
-    b.add_preference("o", "S", 1)
-    b.add_preference("o", "L", 3)
-    inst = AgendaInstance(build(b))
-    placement = {"S": [("b1", "rS")], "L": [("b1", "rL")]}
-    attends = {("p", "b1"): "L", ("o", "b1"): "S"}
+    event = one_slot_event(
+        {"p": {"S": 8}, "o": {"S": 1, "L": 3}}, {"S": (1, True), "L": (1, True)}, ("p", "o")
+    )
     for spread in ("together", "spread", "indifferent"):
-        after, moves = lift_worst_off(inst, placement, attends, SolveOptions(spread=spread))
-        assert (after, moves) == (attends, 0)
+        seating = {"p": "L", "o": "S"}
+        assert lift(event, seating, SolveOptions(spread=spread)) == (seating, 0)
 
 
 def _check(inst: AgendaInstance, placement, attends) -> None:  # type: ignore[no-untyped-def]
