@@ -23,7 +23,6 @@ from convening.solvers.ortools.tours import (
     TourModel,
     improve_tour_slots,
     seat_tours,
-    tour_points,
 )
 from convening.validate import validate
 from tests.factories import at
@@ -89,7 +88,7 @@ def test_seating_on_fixed_tour_slots_is_optimal(event: Event) -> None:
     for tid in tour_slot:
         assert sum(1 for t in rides.values() if t == tid) <= by_id[tid].seats
     assert not any(p in inst.accessible and by_id[t].walking for (p, _k), t in rides.items())
-    assert tour_points(inst, rides) == _best_by_enumeration(inst, tour_slot)
+    assert inst.points(rides) == _best_by_enumeration(inst, tour_slot)
 
 
 @pytest.mark.parametrize("found", [False, True])
@@ -118,8 +117,8 @@ def test_the_tour_stage_keeps_the_exact_seating_when_cp_sat_does_worse(
     assert seated is not None
     assert info["tour_search_moves"] > 0
     # The exact seating of the greedy tours' slots, then moves that never lose points.
-    assert tour_points(inst, result.rides) >= tour_points(inst, seated)
-    assert tour_points(inst, seated) > tour_points(inst, greedy_rides)
+    assert inst.points(result.rides) >= inst.points(seated)
+    assert inst.points(seated) > inst.points(greedy_rides)
     assert result.rides == seat_tours(inst, result.tour_slot)
     for tid, k in result.tour_slot.items():
         assert k in inst.tour_options(event.tour_by_id[tid])
@@ -137,7 +136,7 @@ def test_moving_tours_between_slots_never_loses_points_and_is_reproducible() -> 
     assert first == second
     tour_slot, rides, completed = first
     assert completed
-    assert tour_points(inst, rides) > tour_points(inst, start)
+    assert inst.points(rides) > inst.points(start)
     assert rides == seat_tours(inst, tour_slot)
     for tour in event.tours:
         assert tour_slot[tour.tour_id] in inst.tour_options(tour)  # pins kept
@@ -151,7 +150,7 @@ def test_planned_tours_earn_at_least_the_exact_seating_of_the_greedy_tour_slots(
     greedy_slots, greedy_rides = greedy
     seated = seat_tours(inst, greedy_slots)
     assert seated is not None
-    assert tour_points(inst, seated) > tour_points(inst, greedy_rides)
+    assert inst.points(seated) > inst.points(greedy_rides)
     plan = solve(event, SolveOptions(time_limit=10, seed=0, local_search_moves=2000))
     assert validate(event, plan) == []
     tour_slots_ids = {s.slot_id for s in event.slots_of(SlotKind.TOUR)}
@@ -161,4 +160,4 @@ def test_planned_tours_earn_at_least_the_exact_seating_of_the_greedy_tour_slots(
         if run.slot_id in tour_slots_ids
         for pid in run.attendees
     )
-    assert ridden >= tour_points(inst, seated)
+    assert ridden >= inst.points(seated)

@@ -181,20 +181,23 @@ class AgendaInstance:
         )
         return sum(values[: max(0, k)])
 
+    def points(self, chosen: Mapping[tuple[str, str], str]) -> int:
+        """Points of ``(pid, slot_id) -> item`` choices (sessions attended, tours ridden)."""
+        return sum(self.score(pid, item) for (pid, _k), item in chosen.items())
+
     def percent(self, points: float, kind: SlotKind) -> float:
         """``points`` as a percentage of everyone's :meth:`bound` over slots of ``kind``.
 
         For breakout slots this is the preference score of :mod:`convening.metrics`
         (unrounded; 100 when nobody has a bound, as there).
         """
-        totals = self._bound_totals
-        if kind not in totals:
-            totals[kind] = sum(self.bound(p.participant_id, kind) for p in self.people)
-        return 100.0 * points / totals[kind] if totals[kind] else 100.0
+        total = self._bound_totals[kind]
+        return 100.0 * points / total if total else 100.0
 
     @cached_property
     def _bound_totals(self) -> dict[SlotKind, int]:
-        return {}
+        kinds = (SlotKind.PLENARY, SlotKind.BREAKOUT, SlotKind.TOUR)
+        return {k: sum(self.bound(p.participant_id, k) for p in self.people) for k in kinds}
 
     def is_presenting(self, pid: str, session_id: str) -> bool:
         """Whether ``pid`` presents ``session_id``."""

@@ -48,14 +48,13 @@ from convening.solvers.instance import AgendaInstance, AgendaResult
 from convening.solvers.ortools.assignment import AssignmentModel
 from convening.solvers.ortools.common import Clock, Outcome
 from convening.solvers.ortools.flow import SeatingError, fill_fallback
-from convening.solvers.ortools.lns import improve_by_slots, ranked_points
+from convening.solvers.ortools.lns import improve_by_slots
 from convening.solvers.ortools.placement import PlacementModel
 from convening.solvers.ortools.tours import (
     TourModel,
     improve_tour_slots,
     seat_tours,
     seating_arcs,
-    tour_points,
 )
 from convening.solvers.ortools.whole import WholeModel, whole_size
 
@@ -113,7 +112,7 @@ def solve_agenda(
     greedy = solve_greedy(inst, options.seed) if options.warm_start else None
     info["greedy_found"] = greedy is not None
     if greedy is not None:
-        points = ranked_points(inst, greedy.attends)
+        points = inst.points(greedy.attends)
         clock.report("greedy", inst.percent(points, SlotKind.BREAKOUT))
 
     # -- tours ----------------------------------------------------------------------------
@@ -158,7 +157,7 @@ def solve_agenda(
             )  # fmt: skip
             info["tour_search_moves"] = moves
             info["deterministic"] = info["deterministic"] and completed
-            clock.report("tours", inst.percent(tour_points(inst, rides), SlotKind.TOUR))
+            clock.report("tours", inst.percent(inst.points(rides), SlotKind.TOUR))
 
     # Budgets follow from the time limit alone (never from the time left), so that the
     # deterministic limits, and so the plan, do not depend on the machine's speed.
@@ -181,7 +180,7 @@ def _best_seating(
 ) -> dict[tuple[str, str], str]:
     """``rides``, or the exact seating on the same tour slots when it earns more points."""
     seated = seat_tours(inst, tour_slot)
-    if seated is not None and tour_points(inst, seated) > tour_points(inst, rides):
+    if seated is not None and inst.points(seated) > inst.points(rides):
         return seated
     return rides
 

@@ -54,17 +54,12 @@ from convening.solvers.ortools.common import Clock, Outcome, optimize
 if TYPE_CHECKING:
     from convening.solve import SolveOptions
 
-__all__ = ["LnsResult", "SlotNeighbourhood", "improve_by_slots", "ranked_points", "slot_subsets"]
+__all__ = ["LnsResult", "SlotNeighbourhood", "improve_by_slots", "slot_subsets"]
 
 logger = logging.getLogger(__name__)
 
 Placement = dict[str, list[tuple[str, str]]]
 Attends = dict[tuple[str, str], str]
-
-
-def ranked_points(inst: AgendaInstance, attends: Attends) -> int:
-    """Points of ``attends`` (ranked runs only count)."""
-    return sum(inst.score(pid, sid) for (pid, _k), sid in attends.items())
 
 
 class SlotNeighbourhood:
@@ -363,7 +358,7 @@ def improve_by_slots(
     """
     placement = {sid: sorted(runs) for sid, runs in sorted(placement.items())}
     attends = {key: sid for key, sid in sorted(attends.items()) if inst.score(key[0], sid) > 0}
-    before = ranked_points(inst, attends)
+    before = inst.points(attends)
     result = LnsResult(placement, attends, 0, 0, before, before, True)
     slots = [s.slot_id for s in inst.session_slots[SlotKind.BREAKOUT]]
     if solves <= 0 or len(slots) < 2:
@@ -398,7 +393,7 @@ def improve_by_slots(
         kept_attends.update(new_attends)
         result.placement = new_placement
         result.attends = dict(sorted(kept_attends.items()))
-    result.points_after = ranked_points(inst, result.attends)
+    result.points_after = inst.points(result.attends)
     logger.info(
         "slot LNS: %d solves, %d accepted, ranked points %d -> %d, %.2fs",
         result.solves,

@@ -29,12 +29,7 @@ from convening.solvers.ortools.flow import SeatingError, seat_slot
 if TYPE_CHECKING:
     from convening.solve import SolveOptions
 
-__all__ = ["TourModel", "improve_tour_slots", "seat_tours", "seating_arcs", "tour_points"]
-
-
-def tour_points(inst: AgendaInstance, rides: dict[tuple[str, str], str]) -> int:
-    """Points of ranked tours ridden."""
-    return sum(inst.score(pid, tid) for (pid, _k), tid in rides.items())
+__all__ = ["TourModel", "improve_tour_slots", "seat_tours", "seating_arcs"]
 
 
 def seat_tours(
@@ -94,7 +89,7 @@ def improve_tour_slots(
         return tour_slot, rides, True
     options = {tid: inst.tour_options(inst.event.tour_by_id[tid]) for tid in movable}
     rng = random.Random(seed)
-    best = tour_points(inst, rides)
+    best = inst.points(rides)
     start = time.perf_counter()
     for _ in range(moves):
         if wall_cap is not None and time.perf_counter() - start > wall_cap:
@@ -112,7 +107,7 @@ def improve_tour_slots(
         seated = seat_tours(inst, candidate)
         if seated is None:
             continue
-        points = tour_points(inst, seated)
+        points = inst.points(seated)
         if points >= best:
             tour_slot, rides, best = candidate, seated, points
     return tour_slot, rides, True
