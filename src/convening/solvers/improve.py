@@ -272,10 +272,7 @@ class PlacementSearch:
 
     def total(self) -> float:
         """The search's objective, recomputed from scratch."""
-        value, _runs = self._look(
-            np.arange(len(self.people), dtype=np.int64), np.arange(len(self.slots), dtype=np.int64)
-        )
-        value -= float(self.correction.sum())
+        value = self.total_points()
         value -= self._overflow(np.arange(len(self.cell), dtype=np.int64))
         value -= self.topic_penalty * float(np.maximum(0, self.topic_count - 1).sum())
         return value

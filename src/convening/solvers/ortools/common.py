@@ -75,16 +75,20 @@ Score = tuple[str, Callable[[float], float]]
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, clock: Clock, phase: str, term: Any, percent: Callable[[float], float]):
+    def __init__(
+        self, clock: Clock, phase: str, score: tuple[Any, Callable[[float], float]] | None
+    ) -> None:
         super().__init__()
         self.clock = clock
         self.phase = phase
-        self.term = term
-        self.percent = percent
+        self.score = score  # (the term's expression, its value in percent)
 
     def on_solution_callback(self) -> None:
-        score = None if self.term is None else self.percent(float(self.value(self.term)))
-        self.clock.report(self.phase, score)
+        if self.score is None:
+            self.clock.report(self.phase, None)
+            return
+        term, percent = self.score
+        self.clock.report(self.phase, percent(float(self.value(term))))
 
 
 @attrs.define
@@ -254,8 +258,8 @@ def _run(
         det_scale=det_scale,
     )
     started = time.perf_counter()
-    term, percent = (None, float) if score is None else (terms[score[0]], score[1])
-    status = solver.solve(model, _Callback(clock, phase, term, percent))
+    watched = None if score is None else (terms[score[0]], score[1])
+    status = solver.solve(model, _Callback(clock, phase, watched))
     wall = time.perf_counter() - started
     name = _STATUS.get(status, "unknown")
     if name == "invalid":
@@ -278,7 +282,6 @@ def _run(
         bound.get("objective"),
         bound.get("best_bound"),
     )
-    found = score is not None and score[0] in values
-    clock.report(phase, score[1](values[score[0]]) if found else None)  # type: ignore[index]
+    clock.report(phase, score[1](values[score[0]]) if score is not None and values else None)
     del t0
     return Outcome(name, solver, values, bound, deterministic, wall)
