@@ -821,15 +821,14 @@ def _check_capacity(event: Event, out: ProblemLog) -> None:
             step_free = _seat_bound(event, runs, accessible_rooms)
             if needing <= step_free:
                 continue
-            pins = (
-                _step_free_pins(event, runs, accessible_rooms, needing)
-                if kind == "plenary"
-                else []
-            )
+            pinned, freed = _stepped_pins(event, runs, accessible_rooms)
+            # For a plenary, pins to rooms without step-free access that alone leave people
+            # unseated are named at the session; otherwise the shortage is one of seats.
+            pins = pinned if kind == "plenary" and pinned and freed >= needing else []
             if not pins:
                 out.error(
                     f"{_people(needing)} step-free access but accessible rooms seat at most "
-                    f"{step_free}{_even_unpinned(event, runs, accessible_rooms)}",
+                    f"{step_free}{_even_unpinned(pinned, freed)}",
                     "slots",
                     row,
                     "slot_id",
@@ -859,36 +858,29 @@ def _check_capacity(event: Event, out: ProblemLog) -> None:
     _check_action_planning(event, out, slot_rows)
 
 
-def _even_unpinned(event: Event, runs: Sequence[Any], accessible_rooms: Sequence[Any]) -> str:
+def _even_unpinned(pinned: Sequence[Any], freed: int) -> str:
     """``", and at most 12 even with ... moved"``: what freeing room pins would not fix.
 
-    Empty when no run is pinned to a room without step-free access.
+    ``pinned`` and ``freed`` are from :func:`_stepped_pins`; empty when nothing is pinned.
     """
+    if not pinned:
+        return ""
+    names = ", ".join(f"{s.session_id} (pinned to room {s.room_id})" for s in pinned[:3])
+    more = f" and {len(pinned) - 3} more" if len(pinned) > 3 else ""
+    return f", and at most {freed} even with {names}{more} moved to step-free rooms"
+
+
+def _stepped_pins(
+    event: Event, runs: Sequence[Any], accessible_rooms: Sequence[Any]
+) -> tuple[list[Any], int]:
+    """The runs pinned to rooms without step-free access, and the step-free seat bound
+    with those pins freed (:func:`_seat_bound`; 0 when nothing is pinned)."""
     rooms = event.room_by_id
     pinned = [s for s in runs if s.room_id is not None and not rooms[s.room_id].accessible]
     if not pinned:
-        return ""
+        return [], 0
     freed = frozenset(s.session_id for s in pinned)
-    bound = _seat_bound(event, runs, accessible_rooms, unpinned=freed)
-    names = ", ".join(f"{s.session_id} (pinned to room {s.room_id})" for s in pinned[:3])
-    more = f" and {len(pinned) - 3} more" if len(pinned) > 3 else ""
-    return f", and at most {bound} even with {names}{more} moved to step-free rooms"
-
-
-def _step_free_pins(
-    event: Event, runs: Sequence[Any], accessible_rooms: Sequence[Any], needing: int
-) -> list[Any]:
-    """The sessions whose pins to rooms without step-free access alone leave ``needing`` unseated.
-
-    Empty when there are no such pins, or when freeing them would still not seat
-    everyone needing step-free access (then the shortage is one of step-free seats).
-    """
-    rooms = event.room_by_id
-    pinned = [s for s in runs if s.room_id is not None and not rooms[s.room_id].accessible]
-    freed = frozenset(s.session_id for s in pinned)
-    if pinned and _seat_bound(event, runs, accessible_rooms, unpinned=freed) >= needing:
-        return pinned
-    return []
+    return pinned, _seat_bound(event, runs, accessible_rooms, unpinned=freed)
 
 
 def _seat_bound(
@@ -991,7 +983,7 @@ def _count(count: int, one: str, many: str) -> str:
 
 def _people(count: int) -> str:
     """``"1 person needs"``, ``"3 people need"``."""
-    return f"{count} person needs" if count == 1 else f"{count} people need"
+    return _count(count, "person needs", "people need")
 
 
 def _needing(count: int) -> str:
@@ -1001,7 +993,7 @@ def _needing(count: int) -> str:
 
 def _are_present(count: int) -> str:
     """``"1 person is present"``, ``"3 people are present"``."""
-    return f"{count} person is present" if count == 1 else f"{count} people are present"
+    return f"{_count(count, 'person is', 'people are')} present"
 
 
 def _check_action_planning(event: Event, out: ProblemLog, slot_rows: dict[str, int]) -> None:
