@@ -611,11 +611,9 @@ def _read_table(sheet: Sheet, rows: Iterable[Sequence[Any]], report: ProblemLog)
             for column, position in columns:
                 raw = values[position] if position is not None and position < width else None
                 if raw.__class__ is _UnsavedFormula:
-                    if column.required:
-                        report.error(_FORMULA_MESSAGE, sheet.name, excel_row, column.name, raw)
-                        ok = False
-                    else:
-                        report.warning(_FORMULA_MESSAGE, sheet.name, excel_row, column.name, raw)
+                    ok &= not _report_unsaved(
+                        report, column.required, sheet.name, excel_row, column.name, raw
+                    )
                     continue
                 value, error = _parse(raw, column)
                 if error is None and column.name == sheet.id_column and not is_valid_id(value):
@@ -639,6 +637,15 @@ def _read_table(sheet: Sheet, rows: Iterable[Sequence[Any]], report: ProblemLog)
             if isinstance(broken, str) and values[id_position].__class__ is not _UnsavedFormula:
                 table.broken.add(broken)
     return table
+
+
+def _report_unsaved(
+    report: ProblemLog, required: bool, sheet: str, row: int, column: str, raw: Any
+) -> bool:
+    """Report a formula cell with no saved value: an error where a value is required,
+    else a warning (the cell reads as empty). Returns whether it was an error."""
+    (report.error if required else report.warning)(_FORMULA_MESSAGE, sheet, row, column, raw)
+    return required
 
 
 def _date_only_message(day: dt.datetime) -> str:
@@ -689,11 +696,10 @@ def _read_event_sheet(
             continue
         result.rows[key] = excel_row
         if raw_value.__class__ is _UnsavedFormula:
-            if keys[key].required:
-                report.error(_FORMULA_MESSAGE, sheet.name, excel_row, "value", raw_value)
+            if _report_unsaved(
+                report, keys[key].required, sheet.name, excel_row, "value", raw_value
+            ):
                 result.reported.add(key)
-            else:
-                report.warning(_FORMULA_MESSAGE, sheet.name, excel_row, "value", raw_value)
             continue
         value, _ = _parse_text(raw_value)
         if isinstance(value, str):
