@@ -134,7 +134,12 @@ def _plan_options(parser: argparse.ArgumentParser) -> None:
         "--time-limit", type=float, default=None, help="seconds the solver may take"
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same plan)")
-    parser.add_argument("--workers", type=int, default=None, help="solver threads")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="solver threads and parallel placement searches (default 2)",
+    )
     parser.add_argument(
         "--force", action="store_true", help="replace the files of an earlier plan in --out"
     )

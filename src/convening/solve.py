@@ -107,7 +107,9 @@ class SolveOptions:
     seed
         Random seed for CP-SAT and the greedy draft.
     workers
-        CP-SAT worker threads (default 2).
+        CP-SAT worker threads, and independent annealing chains run side by
+        side (each in a process of its own, on Linux; the best placement wins)
+        (default 2). More than the machine's cores slows the solve down.
     spread
         Delegations in breakouts: ``"spread"`` (members in different sessions
         of a slot where preferences allow), ``"together"`` or ``"indifferent"``.

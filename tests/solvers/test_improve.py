@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from convening.solvers import chains
+from convening.solvers.chains import chain_seed
 from convening.solvers.greedy import place_greedy
 from convening.solvers.improve import PlacementSearch, improve_placement
 from convening.solvers.instance import AgendaInstance
@@ -191,3 +193,22 @@ def test_undo_needs_an_undoable_move_and_undoes_it_once() -> None:
     search.undo()
     with pytest.raises(RuntimeError):
         search.undo()
+
+
+@pytest.mark.skipif(not chains._can_fork(), reason="chains fork only on Linux")
+def test_parallel_chains_keep_the_best_chain_and_are_reproducible() -> None:
+    inst = AgendaInstance(medium_event(3))
+    placement = place_greedy(inst)
+    assert placement is not None
+    alone, _ = improve_placement(inst, placement, moves=3000, seed=5)
+    both, done = improve_placement(inst, placement, moves=3000, seed=5, chains=3)
+    again, _ = improve_placement(inst, placement, moves=3000, seed=5, chains=3)
+    assert done
+    assert both == again
+    assert _run_rules(inst, both) == []
+    values = [
+        PlacementSearch(inst, improve_placement(inst, placement, moves=3000, seed=s)[0]).value
+        for s in (5, chain_seed(5, 1), chain_seed(5, 2))
+    ]
+    assert PlacementSearch(inst, alone).value == values[0]
+    assert PlacementSearch(inst, both).value == max(values)

@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from convening.model import SlotKind
+from convening.solvers.chains import Chain, chain_seed, run_chains
 from convening.solvers.instance import AgendaInstance
 
 __all__ = ["OVERFLOW_POINTS", "PlacementSearch", "improve_placement"]
@@ -532,28 +533,70 @@ def improve_placement(
     time_cap: float = 60.0,
     topic_penalty: float = 20.0,
     progress: Callable[[float], None] | None = None,
+    chains: int = 1,
 ) -> tuple[dict[str, list[tuple[str, str]]], bool]:
-    """Improve ``placement`` by ``moves`` simulated-annealing moves.
+    """Improve ``placement`` by ``moves`` simulated-annealing moves, in ``chains`` chains.
 
     The annealing converges in some :data:`_CYCLE_MOVES` moves; a longer search
-    is split into cycles, each reheated from the best placement so far.
-    ``progress``, if given, is called with the capacity-free points of the best
-    placement so far (:attr:`PlacementSearch.points`) every :data:`_REPORT_MOVES`
-    moves and at the end.
-    Returns the best placement seen and whether the search ran to its move
-    count (``False``: the wall-clock cap stopped it, so it may not be reproducible).
+    is split into cycles, each reheated from the best placement so far. Good
+    placements differ more from one run to another than a longer run improves
+    one, so ``chains`` independent searches of ``moves`` moves each (the first
+    with ``seed``, the others with seeds derived from it) run side by side, one
+    in this process and the others in forked processes (:mod:`convening.solvers.chains`),
+    and the best placement wins (ties to the lower chain). A chain that cannot
+    run in a process of its own runs here after the first, so the result never
+    depends on where a chain ran, only the time does.
+    ``progress``, if given, is called with the capacity-free points of the first
+    chain's best placement so far (:attr:`PlacementSearch.points`) every
+    :data:`_REPORT_MOVES` moves, and with the winner's at the end.
+    Returns the best placement seen and whether every chain ran to its move
+    count (``False``: the wall-clock cap stopped one, so it may not be reproducible).
     """
     if moves <= 0:
         return placement, True
-    search = PlacementSearch(inst, placement, topic_penalty)
-    if not search.movable:
-        return placement, True
-    rng = random.Random(seed)
     start = time.perf_counter()
+
+    def chain(index: int) -> Chain:
+        # Only the first chain runs in this process for sure, so only it reports.
+        report = progress if index == 0 else None
+        return _search(inst, placement, moves, index, seed, start, time_cap, topic_penalty, report)
+
+    results = run_chains(chain, max(1, chains), start + time_cap)
+    best = max(results, key=lambda c: (c.value, -c.index))
+    if progress is not None:
+        progress(best.points)
+    logger.info(
+        "placement search: %d chain(s) of %d moves, %d accepted, %.2fs, value %.0f -> %.0f"
+        " (chain %d)",
+        len(results),
+        moves,
+        sum(c.accepted for c in results),
+        time.perf_counter() - start,
+        results[0].before,
+        best.value,
+        best.index,
+    )
+    return best.placement, all(c.completed for c in results)
+
+
+def _search(
+    inst: AgendaInstance,
+    placement: dict[str, list[tuple[str, str]]],
+    moves: int,
+    index: int,
+    seed: int,
+    start: float,
+    time_cap: float,
+    topic_penalty: float,
+    progress: Callable[[float], None] | None,
+) -> Chain:
+    """Chain ``index``: reheated annealing cycles from ``placement``, keeping the best."""
+    search = PlacementSearch(inst, placement, topic_penalty)
+    rng = random.Random(chain_seed(seed, index))
     before = best_value = search.value
     best_points = search.points
     best = placement
-    cycles = max(1, moves // _CYCLE_MOVES)
+    cycles = max(1, moves // _CYCLE_MOVES) if search.movable else 0
     accepted = 0
     completed = True
     for c in range(cycles):
@@ -568,18 +611,7 @@ def improve_placement(
             best_value, best_points, best = value, points, search.placement()
         if not completed:
             break
-    if progress is not None:
-        progress(best_points)
-    logger.info(
-        "placement search: %d of %d moves accepted in %d cycles, %.2fs, value %.0f -> %.0f",
-        accepted,
-        moves,
-        cycles,
-        time.perf_counter() - start,
-        before,
-        best_value,
-    )
-    return best, completed
+    return Chain(index, best, before, best_value, best_points, accepted, completed)
 
 
 def _best_of(

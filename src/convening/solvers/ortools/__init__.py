@@ -14,7 +14,8 @@ Only this package imports OR-Tools. :func:`solve_agenda` runs the stages:
    - *decomposed* (large events): **placement** from the greedy draft (CP-SAT
      placement (:mod:`.placement`) on expected demand only when greedy is
      stuck), improved by **simulated annealing** (:mod:`convening.solvers.improve`)
-     on what people would actually get, then **assignment** (:mod:`.assignment`)
+     on what people would actually get (one chain per worker, side by side,
+     :mod:`convening.solvers.chains`; the best placement wins), then **assignment** (:mod:`.assignment`)
      of people to runs by CP-SAT over ranked runs only, optionally
      (``options.lns_solves``) exact re-optimisation of placement and assignment
      two slots at a time (:mod:`.lns`), then **fallback seating** (:mod:`.flow`)
@@ -238,7 +239,7 @@ def _decomposed(
         cap = clock.wall_cap(budget * _SEARCH_SHARE)
         placement, completed = improve_placement(
             inst, placement, moves=moves, seed=options.seed, time_cap=cap,
-            topic_penalty=options.weight("topic"),
+            topic_penalty=options.weight("topic"), chains=options.workers,
             progress=lambda value: clock.report(
                 "local search", inst.percent(value, SlotKind.BREAKOUT)
             ),
