@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 
+from convening import Event, EventBuilder
 from convening.solvers import chains
 from convening.solvers.chains import chain_seed
 from convening.solvers.greedy import place_greedy
 from convening.solvers.improve import PlacementSearch, improve_placement
 from convening.solvers.instance import AgendaInstance
-from tests.solvers.agenda_events import medium_event
+from tests.factories import at
+from tests.solvers.agenda_events import build, medium_event
 
 
 def _run_rules(inst: AgendaInstance, placement: dict[str, list[tuple[str, str]]]) -> list[str]:
@@ -212,3 +216,67 @@ def test_parallel_chains_keep_the_best_chain_and_are_reproducible() -> None:
     ]
     assert PlacementSearch(inst, alone).value == values[0]
     assert PlacementSearch(inst, both).value == max(values)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_permuting_whole_slots_matches_a_fresh_evaluation_and_reverses(seed: int) -> None:
+    inst, search = _search(seed)
+    start = _state(search)
+    fits = search.slot_fits()
+    tried = 0
+    for order in itertools.permutations(range(len(search.breakout))):
+        if not all(fits[i, o] for i, o in enumerate(order)):
+            continue
+        search.permute_slots(np.array(order))
+        now = search.placement()
+        assert _run_rules(inst, now) == []
+        fresh = PlacementSearch(inst, now)
+        assert search.value == pytest.approx(fresh.value)
+        assert search.points == pytest.approx(fresh.points)
+        for name in ("mask", "busy", "avail", "slot_seats", "slot_sf", "topic_count",
+                     "session_slots", "correction"):  # fmt: skip
+            assert getattr(search, name).tolist() == getattr(fresh, name).tolist(), name
+        search.permute_slots(np.argsort(order))
+        assert _state(search) == start
+        tried += 1
+    assert tried > 1
+
+
+def _late_arrival_event(pin: str | None) -> Event:
+    """Two breakout slots; ``late`` misses the first and ranks A, which greedy may put there."""
+    b = EventBuilder("Late", "Albany, NY", "America/New_York")
+    b.add_participant("late", "Late Person", role="staff", arrives=at(10.25))
+    for i in range(3):
+        b.add_participant(f"p{i}", f"Person {i}", role="staff")
+    for r in ("r1", "r2"):
+        b.add_room(r, r, 4)
+    b.add_slot("b1", at(9), at(10), "breakout")
+    b.add_slot("b2", at(10.5), at(11.5), "breakout")
+    b.add_session("A", "Session A", slot_id=pin)
+    b.add_session("B", "Session B")
+    b.add_preference("late", "A", 1)
+    for i in range(3):
+        b.add_preference(f"p{i}", "A", 1)
+        b.add_preference(f"p{i}", "B", 2)
+    return build(b)
+
+
+def test_reordering_slots_moves_a_wish_to_where_its_fan_is_present() -> None:
+    inst = AgendaInstance(_late_arrival_event(pin=None))
+    placement = {"A": [("b1", "r1")], "B": [("b2", "r1")]}
+    search = PlacementSearch(inst, placement)
+    before = search.value
+    assert search.reorder_slots()
+    assert search.value == before + 8  # the late arrival now gets their first choice
+    assert search.placement() == {"A": [("b2", "r1")], "B": [("b1", "r1")]}
+    assert search.value == pytest.approx(search.total())
+    # Already in the best order: nothing to do.
+    assert not search.reorder_slots()
+
+
+def test_reordering_slots_keeps_pins() -> None:
+    inst = AgendaInstance(_late_arrival_event(pin="b1"))
+    search = PlacementSearch(inst, {"A": [("b1", "r1")], "B": [("b2", "r1")]})
+    assert not search.slot_fits()[0, 1]
+    assert not search.reorder_slots()
+    assert search.placement() == {"A": [("b1", "r1")], "B": [("b2", "r1")]}

@@ -31,10 +31,17 @@ of microseconds; a rejected move (most of them) is undone by restoring the
 state saved before it, not by scoring the reverse move. Moves are drawn from a seeded generator and the search stops
 after a fixed number of moves, so it is reproducible; the wall-clock cap is a
 safety net only (hitting it is reported).
+
+Moving one run at a time, the search never swaps two slots' whole programmes,
+yet slots differ in who is present (late arrivals, early departures). After
+each annealing cycle, whole breakout slots trade places when people gain
+(:meth:`PlacementSearch.reorder_slots`).
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import logging
 import math
 import random
@@ -60,6 +67,10 @@ _T_START, _T_END = 6.0, 0.1
 _CYCLE_MOVES = 20000
 #: Moves between progress reports (a few tenths of a second).
 _REPORT_MOVES = 2048
+#: Slot orders scored exactly after a cycle (the best by a quick additive estimate).
+_ORDER_CANDIDATES = 24
+#: Up to this many breakout slots, every order is estimated; beyond, pairwise swaps.
+_ORDER_ENUMERATE = 8
 
 _NONE = np.zeros(0, dtype=np.int64)
 
@@ -220,15 +231,29 @@ class PlacementSearch:
             t = self.topic[self.run_session[j]]
             if t >= 0:
                 self.topic_count[k, t] += 1
+        #: Indices of the breakout slots (whole slots may trade places, see :meth:`reorder_slots`).
+        self.breakout = np.array(
+            [self.kidx[s.slot_id] for s in inst.session_slots[SlotKind.BREAKOUT]], dtype=np.int64
+        )
         # -- evaluation --------------------------------------------------------------------------
         self.load = np.zeros(n_r, dtype=np.int64)
-        seen, runs = self._look(np.arange(n_p, dtype=np.int64), np.arange(n_k, dtype=np.int64))
+        self.correction = np.zeros(len(self.pair_person), dtype=np.int64)
+        #: Capacity-free points of the placement (``value`` before its penalties).
+        self.points = 0.0
+        self.value = 0.0
+        self._rescore()
+        self._undo: tuple[Any, ...] | None = None
+
+    def _rescore(self) -> None:
+        """Loads, corrections, points and value from scratch."""
+        self.load[:] = 0
+        seen, runs = self._look(
+            np.arange(len(self.people), dtype=np.int64), np.arange(len(self.slots), dtype=np.int64)
+        )
         np.add.at(self.load, runs, 1)
         self.correction = self._corrections(np.arange(len(self.pair_person), dtype=np.int64))
-        #: Capacity-free points of the placement (``value`` before its penalties).
         self.points = seen - float(self.correction.sum())
-        self.value = self.total()
-        self._undo: tuple[Any, ...] | None = None
+        self.value = self.points - self._penalties()
 
     # -- evaluation pieces ----------------------------------------------------------------------
 
@@ -271,12 +296,14 @@ class PlacementSearch:
         )
         return value - float(self.correction.sum())
 
+    def _penalties(self) -> float:
+        """Overflow and topic penalties of the whole placement."""
+        overflow = self._overflow(np.arange(len(self.cell), dtype=np.int64))
+        return overflow + self.topic_penalty * float(np.maximum(0, self.topic_count - 1).sum())
+
     def total(self) -> float:
         """The search's objective, recomputed from scratch."""
-        value = self.total_points()
-        value -= self._overflow(np.arange(len(self.cell), dtype=np.int64))
-        value -= self.topic_penalty * float(np.maximum(0, self.topic_count - 1).sum())
-        return value
+        return self.total_points() - self._penalties()
 
     # -- moves ----------------------------------------------------------------------------------
 
@@ -516,12 +543,139 @@ class PlacementSearch:
         else:
             self.occupant[src] = other
 
+    # -- whole slots ----------------------------------------------------------------------------
+
+    def slot_fits(self) -> np.ndarray:
+        """``fits[a, b]``: the runs now in breakout slot ``a`` may all move to slot ``b``.
+
+        Each keeps its room, which must be an option there (pins, presenters
+        present), and their seats must hold everyone present in ``b``
+        (step-free seats everyone needing them).
+        """
+        b = self.breakout
+        fits = (self.slot_seats[b][:, None] >= self.need[b][None, :]) & (
+            self.slot_sf[b][:, None] >= self.need_sf[b][None, :]
+        )
+        where = {int(k): i for i, k in enumerate(b.tolist())}
+        for j, (k, room) in enumerate(self.cell):
+            a = where.get(k)
+            if a is None:
+                continue
+            options = self.options[self.run_session[j]]
+            for i, target in enumerate(b.tolist()):
+                if fits[a, i] and (target, room) not in options:
+                    fits[a, i] = False
+        return fits
+
+    def permute_slots(self, order: np.ndarray) -> None:
+        """Move the runs of breakout slot ``breakout[i]`` to ``breakout[order[i]]``, rooms kept.
+
+        The caller checks :meth:`slot_fits`; the evaluation is redone from scratch.
+        """
+        perm = np.arange(len(self.slots), dtype=np.int64)
+        perm[self.breakout] = self.breakout[order]
+        inv = np.argsort(perm)
+        self.cell = [(int(perm[k]), r) for k, r in self.cell]
+        self.occupant = {c: j for j, c in enumerate(self.cell)}
+        self.run_at = self.run_at[:, inv]
+        self.busy = self.busy[:, inv]
+        self.mask = self.mask[:, inv]
+        self.avail = self.present & (self.busy == 0)
+        self.slot_seats = self.slot_seats[inv]
+        self.slot_sf = self.slot_sf[inv]
+        self.topic_count = self.topic_count[inv]
+        if self.max_runs:
+            rows = self.session_slots
+            filled = rows >= 0
+            moved = np.where(filled, perm[np.maximum(rows, 0)], len(self.slots))
+            moved.sort(axis=1)
+            self.session_slots = np.where(moved < len(self.slots), moved, -1)
+        self._undo = None
+        self._rescore()
+
+    def reorder_slots(self) -> bool:
+        """Let whole breakout slots trade places where people gain; whether any did.
+
+        A run-by-run search cannot swap two slots' programmes, yet slots differ
+        in who is present (late arrivals, early departures), so an order can be
+        worth more than another. Orders are estimated additively (each person's
+        best session per slot, without the once-only rule for sessions offered
+        twice, seats and topics); the best few are scored exactly and the best of
+        them is kept when it beats the current order.
+        """
+        n = len(self.breakout)
+        if n < 2:
+            return False
+        fits = self.slot_fits()
+        b = self.breakout
+        best = np.where(self.busy[:, b] == 0, _HIGH[self.mask[:, b]], 0).astype(np.int64)
+        estimate = best.T @ self.present[:, b].astype(np.int64)  # [content slot, target slot]
+        rows = np.arange(n)
+        if n <= _ORDER_ENUMERATE:
+            orders = _orders(n)
+            ok = fits[rows, orders].all(axis=1)
+            # Slots with the same people present are interchangeable: one order per pattern.
+            _, group = np.unique(self.present[:, b], axis=1, return_inverse=True)
+            _, first = np.unique(
+                np.where(
+                    ok[:, None], group.reshape(-1)[orders], -1 - np.arange(len(orders))[:, None]
+                ),
+                axis=0,
+                return_index=True,
+            )
+            first = first[ok[first]]
+            scores = estimate[rows, orders[first]].sum(axis=1)
+            ranked = first[np.lexsort((first, -scores))][:_ORDER_CANDIDATES]
+            candidates = [orders[i] for i in ranked.tolist()]
+        else:
+            candidates = [_swap_climb(estimate, fits)]
+        identity = rows
+        start = self.value
+        best_value, best_order = start, identity
+        for order in candidates:
+            if (order == identity).all():
+                continue
+            self.permute_slots(order)
+            if self.value > best_value + 1e-9:
+                best_value, best_order = self.value, order
+            self.permute_slots(np.argsort(order))
+        if best_value > start + 1e-9:
+            self.permute_slots(best_order)
+            return True
+        return False
+
     def placement(self) -> dict[str, list[tuple[str, str]]]:
         """The current placement: session_id -> sorted [(slot_id, room_id)]."""
         out: dict[str, list[tuple[str, str]]] = {sid: [] for sid in self.sessions}
         for j, (k, r) in enumerate(self.cell):
             out[self.sessions[self.run_session[j]]].append((self.slots[k], r))
         return {sid: sorted(v) for sid, v in sorted(out.items())}
+
+
+@functools.cache
+def _orders(n: int) -> np.ndarray:
+    """Every order of ``n`` slots, one per row (``order[i]``: where slot ``i`` goes)."""
+    return np.array(list(itertools.permutations(range(n))), dtype=np.int64)
+
+
+def _swap_climb(estimate: np.ndarray, fits: np.ndarray) -> np.ndarray:
+    """An order improved by the best pairwise swap of two slots' places while one gains."""
+    n = len(estimate)
+    order = np.arange(n)
+    while True:
+        best_gain, best_pair = 0, None
+        for a in range(n):
+            for c in range(a + 1, n):
+                pa, pc = order[a], order[c]
+                if not (fits[a, pc] and fits[c, pa]):
+                    continue
+                gain = estimate[a, pc] + estimate[c, pa] - estimate[a, pa] - estimate[c, pc]
+                if gain > best_gain:
+                    best_gain, best_pair = gain, (a, c)
+        if best_pair is None:
+            return order
+        a, c = best_pair
+        order[a], order[c] = order[c], order[a]
 
 
 def improve_placement(
@@ -600,8 +754,6 @@ def _search(
     accepted = 0
     completed = True
     for c in range(cycles):
-        if c:
-            search = PlacementSearch(inst, best, topic_penalty)
         n = moves // cycles + (1 if c < moves % cycles else 0)
         report = None if progress is None else _best_of(best_value, best_points, progress)
         value, points, cells, got, completed = _anneal(search, rng, n, start, time_cap, report)
@@ -611,6 +763,10 @@ def _search(
             best_value, best_points, best = value, points, search.placement()
         if not completed:
             break
+        # The next cycle starts from the best placement, its slots in their best order.
+        search = PlacementSearch(inst, best, topic_penalty)
+        if search.reorder_slots():
+            best_value, best_points, best = search.value, search.points, search.placement()
     return Chain(index, best, before, best_value, best_points, accepted, completed)
 
 
