@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import logging
+import math
+import multiprocessing
 import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from convening.solvers import chains
 from convening.solvers.chains import chain_seed, run_chains
+from convening.solvers.greedy import place_greedy
+from convening.solvers.improve import improve_placement
+from convening.solvers.instance import AgendaInstance
+from tests.solvers.agenda_events import medium_event
 
 forks = pytest.mark.skipif(not chains._can_fork(), reason="chains fork only on Linux")
 
@@ -80,3 +90,92 @@ def test_chain_seeds_keep_the_first_and_differ_after() -> None:
     seeds = {chain_seed(seed, index) for seed in range(5) for index in range(1, 5)}
     assert len(seeds) == 20
     assert not seeds & set(range(5))
+
+
+@forks
+@pytest.mark.parametrize("cap", [math.inf, 1e9])
+def test_an_unbounded_or_huge_deadline_still_runs_the_chains(cap: float) -> None:
+    assert run_chains(_work, 2, time.perf_counter() + cap) == [_work(0), _work(1)]
+
+
+def _search_in_worker() -> tuple[dict[str, list[tuple[str, str]]], bool]:
+    inst = AgendaInstance(medium_event(3))
+    placement = place_greedy(inst)
+    assert placement is not None
+    return improve_placement(inst, placement, moves=2000, seed=4, chains=2)
+
+
+@forks
+def test_inside_a_daemonic_worker_every_chain_runs_there_with_the_same_result() -> None:
+    here = _search_in_worker()
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(_search_in_worker) == here
+
+
+@forks
+def test_many_searches_leave_no_processes_or_descriptors_behind() -> None:
+    inst = AgendaInstance(medium_event(3))
+    placement = place_greedy(inst)
+    assert placement is not None
+    improve_placement(inst, placement, moves=200, seed=1, chains=2)
+    descriptors = len(os.listdir("/proc/self/fd"))
+    for _ in range(30):
+        improve_placement(inst, placement, moves=200, seed=1, chains=3)
+    assert len(os.listdir("/proc/self/fd")) == descriptors
+    assert multiprocessing.active_children() == []
+
+
+_LONG_CHAINS = r"""
+import os, time
+from convening.solvers.chains import run_chains
+def chain(index):
+    if index == 0:
+        print(os.getpid(), flush=True)
+    time.sleep(20)
+    return index
+run_chains(chain, 2, time.perf_counter() + 30)
+"""
+
+
+def _running_children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` and that are not zombies, from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+        if int(ppid) == pid and state != "Z":
+            found.append(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@forks
+def test_children_die_with_a_killed_parent() -> None:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _LONG_CHAINS], stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    pid = int(parent.stdout.readline())
+    children = _running_children(pid)
+    assert children
+    os.kill(pid, signal.SIGKILL)  # as the OOM killer or a job's timeout would
+    parent.wait()
+    parent.stdout.close()
+    give_up = time.perf_counter() + 5
+    while any(_alive(c) for c in children) and time.perf_counter() < give_up:
+        time.sleep(0.05)
+    alive = [c for c in children if _alive(c)]
+    for c in alive:
+        os.kill(c, signal.SIGKILL)
+    assert alive == []

@@ -280,3 +280,22 @@ def test_reordering_slots_keeps_pins() -> None:
     assert not search.slot_fits()[0, 1]
     assert not search.reorder_slots()
     assert search.placement() == {"A": [("b1", "r1")], "B": [("b2", "r1")]}
+
+
+def test_moves_after_reordering_slots_still_agree_with_a_fresh_evaluation() -> None:
+    inst, search = _search(6)
+    fits = search.slot_fits()
+    order = next(
+        np.array(o)
+        for o in itertools.permutations(range(len(search.breakout)))
+        if o != tuple(range(len(o))) and all(fits[i, x] for i, x in enumerate(o))
+    )
+    search.permute_slots(order)
+    for i, (j, target) in enumerate(_allowed_moves(search, 5, 300)):
+        search.move(j, target, undoable=True)
+        if i % 3 == 0:
+            search.undo()
+    fresh = PlacementSearch(inst, search.placement())
+    assert _run_rules(inst, search.placement()) == []
+    assert search.value == pytest.approx(fresh.value) == pytest.approx(search.total())
+    assert search.points == pytest.approx(fresh.points)

@@ -16,13 +16,18 @@ after the others, so the results are the same and only the wall time grows. A
 child that has not answered by the deadline is stopped and its chain run here
 against the same deadline, so a search with a wall-clock cap keeps its cap.
 Children never log: a fork can copy a handler's lock while another thread
-(a progress display) holds it.
+(a progress display) holds it. A child dies with its parent (the kernel's
+parent-death signal), so a killed solve leaves no search running behind it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import multiprocessing
+import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -40,6 +45,10 @@ T = TypeVar("T")
 
 #: Seconds past the deadline to wait for a child's answer (pickling, exit).
 _GRACE = 2.0
+#: Longest single wait for a child (``poll`` takes at most about 24 days).
+_MAX_WAIT = 86_400.0
+#: Linux ``prctl`` option: the signal a process gets when its parent dies.
+_PR_SET_PDEATHSIG = 1
 
 
 @attrs.frozen
@@ -82,11 +91,27 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _child(chain: Callable[[int], Any], index: int, conn: Connection) -> None:
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when ``parent`` dies (or now, if it has)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _child(
+    chain: Callable[[int], Any], index: int, conn: Connection, receive: Connection, parent: int
+) -> None:
+    receive.close()  # the parent's end: with it closed here, a dead parent means a broken pipe
+    _die_with(parent)
     try:
         conn.send(("ok", chain(index)))
     except BaseException as err:  # report anything, then exit: the parent decides
-        conn.send(("error", repr(err)))
+        with contextlib.suppress(OSError):
+            conn.send(("error", repr(err)))
     finally:
         conn.close()
 
@@ -96,9 +121,12 @@ def _fork(chain: Callable[[int], Any], count: int) -> list[tuple[int, BaseProces
     if count <= 1:
         return children
     context = multiprocessing.get_context("fork")
+    parent = os.getpid()
     for index in range(1, count):
         receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_child, args=(chain, index, send), daemon=True)
+        process = context.Process(
+            target=_child, args=(chain, index, send, receive, parent), daemon=True
+        )
         try:
             process.start()
         except (OSError, AssertionError, ValueError) as err:
@@ -115,7 +143,7 @@ def _fork(chain: Callable[[int], Any], count: int) -> list[tuple[int, BaseProces
 def _answer(process: BaseProcess, conn: Connection, deadline: float) -> Any | None:
     """The child's result, or ``None`` if it failed or missed the deadline."""
     try:
-        if conn.poll(max(0.0, deadline + _GRACE - time.perf_counter())):
+        if conn.poll(min(_MAX_WAIT, max(0.0, deadline + _GRACE - time.perf_counter()))):
             status, result = conn.recv()
             if status == "ok":
                 return result
