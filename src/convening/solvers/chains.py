@@ -140,7 +140,7 @@ def _fork(chain: Callable[[int], Any], count: int) -> list[tuple[int, BaseProces
     return children
 
 
-def _answer(process: BaseProcess, conn: Connection, deadline: float) -> Any | None:
+def _answer(conn: Connection, deadline: float) -> Any | None:
     """The child's result, or ``None`` if it failed or missed the deadline."""
     try:
         if conn.poll(min(_MAX_WAIT, max(0.0, deadline + _GRACE - time.perf_counter()))):
@@ -179,8 +179,8 @@ def run_chains(chain: Callable[[int], T], count: int, deadline: float) -> list[T
     results: dict[int, T] = {}
     try:
         results[0] = chain(0)
-        for index, process, conn in children:
-            got = _answer(process, conn, deadline)
+        for index, _process, conn in children:
+            got = _answer(conn, deadline)
             if got is not None:
                 results[index] = got
     finally:
