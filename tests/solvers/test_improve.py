@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from convening import Event, EventBuilder
-from convening.solvers import chains
+from convening.solvers import chains, improve
 from convening.solvers.chains import chain_seed
 from convening.solvers.greedy import place_greedy
 from convening.solvers.improve import PlacementSearch, improve_placement
@@ -242,18 +242,22 @@ def test_permuting_whole_slots_matches_a_fresh_evaluation_and_reverses(seed: int
     assert tried > 1
 
 
-def _late_arrival_event(pin: str | None) -> Event:
-    """Two breakout slots; ``late`` misses the first and ranks A, which greedy may put there."""
+def _late_arrival_event(pin: str | None, slots: int = 2) -> Event:
+    """``slots`` breakout slots; ``late`` misses the first and ranks A, which may be placed there.
+
+    Sessions B, C, … fill the other slots (p0–p2 rank A then B).
+    """
     b = EventBuilder("Late", "Albany, NY", "America/New_York")
-    b.add_participant("late", "Late Person", role="staff", arrives=at(10.25))
+    b.add_participant("late", "Late Person", role="staff", arrives=at(9.75))
     for i in range(3):
         b.add_participant(f"p{i}", f"Person {i}", role="staff")
     for r in ("r1", "r2"):
         b.add_room(r, r, 4)
-    b.add_slot("b1", at(9), at(10), "breakout")
-    b.add_slot("b2", at(10.5), at(11.5), "breakout")
+    for k in range(slots):
+        b.add_slot(f"b{k + 1}", at(9 + k), at(9.5 + k), "breakout")
     b.add_session("A", "Session A", slot_id=pin)
-    b.add_session("B", "Session B")
+    for k in range(1, slots):
+        b.add_session(chr(ord("A") + k), f"Session {chr(ord('A') + k)}")
     b.add_preference("late", "A", 1)
     for i in range(3):
         b.add_preference(f"p{i}", "A", 1)
@@ -272,6 +276,19 @@ def test_reordering_slots_moves_a_wish_to_where_its_fan_is_present() -> None:
     assert search.value == pytest.approx(search.total())
     # Already in the best order: nothing to do.
     assert not search.reorder_slots()
+
+
+def test_reordering_more_slots_than_are_enumerated_swaps_pairs() -> None:
+    slots = improve._ORDER_ENUMERATE + 1
+    inst = AgendaInstance(_late_arrival_event(pin=None, slots=slots))
+    placement = {chr(ord("A") + k): [(f"b{k + 1}", "r1")] for k in range(slots)}
+    search = PlacementSearch(inst, placement)
+    before = search.value
+    assert search.reorder_slots()
+    assert search.value == before + 8
+    assert search.placement()["A"] != [("b1", "r1")]
+    assert _run_rules(inst, search.placement()) == []
+    assert search.value == pytest.approx(search.total())
 
 
 def test_reordering_slots_keeps_pins() -> None:

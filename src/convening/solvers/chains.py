@@ -35,9 +35,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
-import attrs
-
-__all__ = ["Chain", "chain_seed", "run_chains"]
+__all__ = ["chain_seed", "run_chains"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,35 +47,6 @@ _GRACE = 2.0
 _MAX_WAIT = 86_400.0
 #: Linux ``prctl`` option: the signal a process gets when its parent dies.
 _PR_SET_PDEATHSIG = 1
-
-
-@attrs.frozen
-class Chain:
-    """One placement search's outcome.
-
-    Attributes
-    ----------
-    index
-        The chain (0 ran in the calling process).
-    placement
-        The best placement the chain saw: session_id -> [(slot_id, room_id)].
-    before, value
-        The search value of the starting and of the best placement.
-    points
-        The best placement's capacity-free points.
-    accepted
-        Moves accepted.
-    completed
-        Whether the chain ran to its move count (``False``: the wall clock stopped it).
-    """
-
-    index: int
-    placement: dict[str, list[tuple[str, str]]]
-    before: float
-    value: float
-    points: float
-    accepted: int
-    completed: bool
 
 
 def chain_seed(seed: int, index: int) -> int:

@@ -49,10 +49,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import numpy as np
 
 from convening.model import SlotKind
-from convening.solvers.chains import Chain, chain_seed, run_chains
+from convening.solvers.chains import chain_seed, run_chains
 from convening.solvers.instance import AgendaInstance
 
 __all__ = ["OVERFLOW_POINTS", "PlacementSearch", "improve_placement"]
@@ -652,6 +653,35 @@ class PlacementSearch:
         return {sid: sorted(v) for sid, v in sorted(out.items())}
 
 
+@attrs.frozen
+class Chain:
+    """One placement search's outcome.
+
+    Attributes
+    ----------
+    index
+        The chain (0 ran in the calling process).
+    placement
+        The best placement the chain saw: session_id -> [(slot_id, room_id)].
+    before, value
+        The search value of the starting and of the best placement.
+    points
+        The best placement's capacity-free points.
+    accepted
+        Moves accepted.
+    completed
+        Whether the chain ran to its move count (``False``: the wall clock stopped it).
+    """
+
+    index: int
+    placement: dict[str, list[tuple[str, str]]]
+    before: float
+    value: float
+    points: float
+    accepted: int
+    completed: bool
+
+
 @functools.cache
 def _orders(n: int) -> np.ndarray:
     """Every order of ``n`` slots, one per row (``order[i]``: where slot ``i`` goes)."""
@@ -699,7 +729,8 @@ def improve_placement(
     in this process and the others in forked processes (:mod:`convening.solvers.chains`),
     and the best placement wins (ties to the lower chain). A chain that cannot
     run in a process of its own runs here after the first, so the result never
-    depends on where a chain ran, only the time does.
+    depends on where a chain ran, only the time does; off Linux only the first
+    chain runs.
     ``progress``, if given, is called with the capacity-free points of the first
     chain's best placement so far (:attr:`PlacementSearch.points`) every
     :data:`_REPORT_MOVES` moves, and with the winner's at the end.
