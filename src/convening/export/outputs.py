@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
+from typing import Any
 
 from convening.errors import ConveningError
 from convening.plan import Plan
 
-__all__ = ["OUTPUT_NAMES", "OutputFolderError", "check_output_folder", "write_outputs"]
+__all__ = [
+    "OUTPUT_NAMES",
+    "PARALLEL_REPORT_PARTICIPANTS",
+    "OutputFolderError",
+    "check_output_folder",
+    "write_outputs",
+]
 
 #: What a plan writes into its folder; ``--force`` removes exactly these first.
 OUTPUT_NAMES = (
@@ -21,6 +29,9 @@ OUTPUT_NAMES = (
     "csv",
     "changes.xlsx",
 )
+
+#: From this many participants, the report is drawn beside the other files (two processes).
+PARALLEL_REPORT_PARTICIPANTS = 200
 
 
 class OutputFolderError(ConveningError):
@@ -67,27 +78,43 @@ def write_outputs(
     OutputFolderError
         When ``out`` is a file, or holds other files and ``force`` is not set.
     """
+    from convening._files import write_text_atomic
     from convening.export.calendars import write_calendars
     from convening.export.html import write_agenda_html
     from convening.export.plan_file import write_plan_file
-    from convening.export.report import write_report
     from convening.export.workbook import write_plan_workbook
     from convening.io.writer import write_event
+    from convening.report import plan_report_html
+    from convening.solvers.chains import run_chains
 
     folder = Path(out)
     _prepare(folder, force)
-    written = [write_plan_workbook(plan, folder / "plan.xlsx")]
-    # The event and the plan's own data make the folder readable again (read_plan).
-    written.append(write_event(plan.event, folder / "event.xlsx"))
-    written.append(write_plan_file(plan, folder / "plan.json"))
-    written += write_calendars(plan, folder, previous_dir=previous)
-    write_agenda_html(plan, folder / "agenda.html")
-    written.append(folder / "agenda.html")
-    written.append(write_report(plan, folder / "report.html"))
-    if csv:
-        from convening.export.csv import write_plan_csv
 
-        written += write_plan_csv(plan, folder / "csv")
+    def files() -> list[Path]:
+        written = [write_plan_workbook(plan, folder / "plan.xlsx")]
+        # The event and the plan's own data make the folder readable again (read_plan).
+        written.append(write_event(plan.event, folder / "event.xlsx"))
+        written.append(write_plan_file(plan, folder / "plan.json"))
+        written += write_calendars(plan, folder, previous_dir=previous)
+        write_agenda_html(plan, folder / "agenda.html")
+        written.append(folder / "agenda.html")
+        if csv:
+            from convening.export.csv import write_plan_csv
+
+            written += write_plan_csv(plan, folder / "csv")
+        return written
+
+    # The report's figures take as long as every other file together on a large plan, so
+    # they are drawn in a forked process meanwhile (Linux; see convening.solvers.chains).
+    # Each side makes the same bytes wherever it runs, so the files never depend on it.
+    def part(index: int) -> Any:
+        return files() if index == 0 else plan_report_html(plan)
+
+    parallel = len(plan.event.participants) >= PARALLEL_REPORT_PARTICIPANTS
+    parts = run_chains(part, 2 if parallel else 1, deadline=math.inf)
+    written: list[Path] = parts[0]
+    page: str = parts[1] if len(parts) > 1 else plan_report_html(plan)
+    written.append(write_text_atomic(folder / "report.html", page))
     return sorted(written)
 
 
