@@ -48,15 +48,14 @@ class SolveStatus(StrEnum):
     """How good the solver says a plan is, honestly.
 
     ``OPTIMAL``: proven best for the objective. ``FEASIBLE``: satisfies every
-    hard rule; the gap to the best possible is in the metrics. ``INFEASIBLE``:
-    proven that no plan exists. ``NO_SOLUTION``: none found within the time
-    limit (nothing proven).
+    hard rule; the gap to the best possible is in the metrics. A plan always
+    has one of the two: when no plan can keep the rules, or none was found in
+    time, :func:`convening.solve` raises :class:`~convening.errors.InfeasibleError`
+    instead of returning a plan.
     """
 
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
-    INFEASIBLE = "infeasible"
-    NO_SOLUTION = "no_solution"
 
     @property
     def advice(self) -> str:
@@ -65,13 +64,6 @@ class SolveStatus(StrEnum):
             SolveStatus.OPTIMAL: "This plan is proven best for the chosen objective.",
             SolveStatus.FEASIBLE: (
                 "This plan keeps every rule; a longer --time-limit may improve the scores."
-            ),
-            SolveStatus.INFEASIBLE: (
-                "No plan can keep every rule: add rooms, seats or slots, or remove pins."
-            ),
-            SolveStatus.NO_SOLUTION: (
-                "No plan was found in time: raise --time-limit, or check the event "
-                "with `convening check`."
             ),
         }[self]
 
