@@ -203,8 +203,8 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
     from convening.export import check_output_folder, write_outputs
     from convening.export.changes import write_changes
     from convening.io import read_event, read_plan
+    from convening.options import SolveOptions
     from convening.replan import ReplanOptions, replan
-    from convening.solve import SolveOptions
 
     freeze = "none"
     before: dt.datetime | None = None
