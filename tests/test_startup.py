@@ -94,7 +94,7 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
 
 
 def test_table_options_is_exported() -> None:
-    from convening.solvers.tables import TableOptions
+    from convening.options import TableOptions
 
     assert convening.TableOptions is TableOptions
     assert "TableOptions" in convening.__all__

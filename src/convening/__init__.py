@@ -60,10 +60,10 @@ if TYPE_CHECKING:
         SlotKind,
         Tour,
     )
+    from convening.options import ReplanOptions, SolveOptions, TableOptions
     from convening.plan import ActivityKind, ItineraryRow, Plan, Run, SolveStatus, Table
-    from convening.replan import Replan, ReplanOptions, replan
-    from convening.solve import SolveOptions, solve
-    from convening.solvers.tables import TableOptions
+    from convening.replan import Replan, replan
+    from convening.solve import solve
     from convening.validate import PlanError, Violation, check_plan, validate
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -169,9 +169,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Tour",
     ),
     "convening.plan": ("ActivityKind", "ItineraryRow", "Plan", "Run", "SolveStatus", "Table"),
-    "convening.replan": ("Replan", "ReplanOptions", "replan"),
-    "convening.solve": ("SolveOptions", "solve"),
-    "convening.solvers.tables": ("TableOptions",),
+    "convening.options": ("ReplanOptions", "SolveOptions", "TableOptions"),
+    "convening.replan": ("Replan", "replan"),
+    "convening.solve": ("solve",),
     "convening.validate": ("PlanError", "Violation", "check_plan", "validate"),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
