@@ -8,9 +8,9 @@ lines directly: text values are escaped and folded as icalendar does it
 (:rfc:`5545` TEXT escaping; lines folded before 75 octets, never inside a
 UTF-8 character or right after a backslash), and the few values that are not
 plain text (date-times, which carry a TZID parameter or a ``Z``) are
-serialised by icalendar itself, once per distinct value. The calendar's
-header and its VTIMEZONE come from icalendar too, the VTIMEZONE once per
-zone and years.
+serialised by icalendar itself, once per distinct value, as is the
+VTIMEZONE, once per zone and years. The calendar's NAME and X-WR-CALNAME are
+written unescaped, as icalendar writes properties it has no type for.
 
 ``tests/export/test_ics.py`` holds the output to icalendar's on varied text,
 and the calendar tests compare whole files with
@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 _CRLF = "\r\n"
-#: Folded lines hold at most this many octets, the fold's leading space aside.
+#: A line is folded before it reaches this many octets (a continuation's leading space aside).
 _LIMIT = 75
 
 

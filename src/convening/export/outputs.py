@@ -30,8 +30,13 @@ OUTPUT_NAMES = (
     "changes.xlsx",
 )
 
-#: From this many participants, the report is drawn beside the other files (two processes).
+#: From this many participants, the report's pictures are drawn beside the other files.
 PARALLEL_REPORT_PARTICIPANTS = 200
+#: The report's pictures (convening.report.PICTURES) each forked process draws.
+_REPORT_PARTS = (
+    ("city_meetings",),
+    ("agenda_grid", "preference_outcome", "new_peers", "itinerary"),
+)
 
 
 class OutputFolderError(ConveningError):
@@ -84,7 +89,7 @@ def write_outputs(
     from convening.export.plan_file import write_plan_file
     from convening.export.workbook import write_plan_workbook
     from convening.io.writer import write_event
-    from convening.report import plan_report_html
+    from convening.report import plan_report_html, report_pngs
     from convening.solvers.chains import run_chains
 
     folder = Path(out)
@@ -104,16 +109,20 @@ def write_outputs(
             written += write_plan_csv(plan, folder / "csv")
         return written
 
-    # The report's figures take as long as every other file together on a large plan, so
-    # they are drawn in a forked process meanwhile (Linux; see convening.solvers.chains).
-    # Each side makes the same bytes wherever it runs, so the files never depend on it.
+    # The report's pictures take as long as every other file together on a large plan, and
+    # their bytes cannot change, so they are drawn in two forked processes meanwhile, the
+    # city-meetings heat map (the longest) apart (Linux; see convening.solvers.chains).
+    # Each part makes the same bytes wherever it runs, so the files never depend on it.
     def part(index: int) -> Any:
-        return files() if index == 0 else plan_report_html(plan)
+        if index == 0:
+            return files()
+        return report_pngs(plan, _REPORT_PARTS[index - 1])
 
     parallel = len(plan.event.participants) >= PARALLEL_REPORT_PARTICIPANTS
-    parts = run_chains(part, 2 if parallel else 1, deadline=math.inf)
+    parts = run_chains(part, 1 + len(_REPORT_PARTS) if parallel else 1, deadline=math.inf)
     written: list[Path] = parts[0]
-    page: str = parts[1] if len(parts) > 1 else plan_report_html(plan)
+    drawn = {name: png for pictures in parts[1:] for name, png in pictures.items()}
+    page = plan_report_html(plan, drawn=drawn)
     written.append(write_text_atomic(folder / "report.html", page))
     return sorted(written)
 
