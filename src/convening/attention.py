@@ -88,7 +88,7 @@ def attention(plan: Plan, worst: int = 5) -> Attention:
             str(row.participant_id),
             str(row.name),
             str(row.city),
-            float(row.share_pct),
+            float(str(row.share_pct)),
             _why(plan, str(row.participant_id)),
         )
         for row in table.itertuples(index=False)
@@ -107,7 +107,7 @@ def attention(plan: Plan, worst: int = 5) -> Attention:
             state = "nearly empty"
         else:
             continue
-        room = event.room_by_id[run.room_id].name if run.room_id in event.room_by_id else ""
+        room = event.room_by_id[run.room_id].name if run.room_id is not None else ""
         runs.append(CrowdedRun(run.slot_id, plan.title_of(run), room, count, seats, state))
     uncoached = [
         UncoachedTable(t.slot_id, t.number, event.city_by_id[t.city_id].label)
