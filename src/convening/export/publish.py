@@ -52,7 +52,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from convening._files import write_bytes_atomic
+from convening._files import atomic_path, write_bytes_atomic
 from convening.errors import ConveningError
 
 if TYPE_CHECKING:
@@ -386,9 +386,14 @@ def write_plan_folder_file(plan_dir: Path, name: str, data: bytes) -> Path:
     """
     if name not in PLAN_FOLDER_FILES:
         raise ValueError(f"{name!r} is not a file publishing keeps in a plan folder")
-    path = write_bytes_atomic(plan_dir / name, data)
-    if name == SECRET_FILE:
-        path.chmod(0o600)
+    path = plan_dir / name
+    if name != SECRET_FILE:
+        return write_bytes_atomic(path, data)
+    with atomic_path(path) as tmp:
+        # Created unreadable to others, never loosened afterwards.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
     return path
 
 
