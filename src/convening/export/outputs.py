@@ -11,6 +11,7 @@ from convening.errors import ConveningError
 from convening.plan import Plan
 
 __all__ = [
+    "KEPT_NAMES",
     "OUTPUT_NAMES",
     "PARALLEL_REPORT_PARTICIPANTS",
     "OutputFolderError",
@@ -28,7 +29,13 @@ OUTPUT_NAMES = (
     "calendars",
     "csv",
     "changes.xlsx",
+    # Written by `convening publish`; re-publishing writes them again.
+    "links.csv",
+    "links-shared.csv",
 )
+#: What a plan folder may hold that ``--force`` keeps: the secret that publishing
+#: derives calendar addresses from, so links already sent keep working.
+KEPT_NAMES = ("publish-secret",)
 
 #: From this many participants, the report's pictures are drawn beside the other files.
 PARALLEL_REPORT_PARTICIPANTS = 200
@@ -69,7 +76,9 @@ def write_outputs(
     previous
         The folder of an earlier export of the same event: calendar events
         that changed since get a higher SEQUENCE, and removed ones are
-        cancelled, so calendar apps update in place.
+        cancelled, so calendar apps update in place. Its publish secret (if the
+        plan was published) is copied, so publishing this plan keeps every
+        calendar's address (:mod:`convening.export.publish`).
     csv
         Also write every view as CSV under ``out/csv``.
 
@@ -103,6 +112,14 @@ def write_outputs(
         written += write_calendars(plan, folder, previous_dir=previous)
         write_agenda_html(plan, folder / "agenda.html")
         written.append(folder / "agenda.html")
+        if previous is not None:
+            from convening.export.publish import carry_publish_secret
+
+            # The same secret gives the same calendar addresses, so subscribers follow the
+            # re-plan.
+            carried = carry_publish_secret(previous, folder)
+            if carried is not None:
+                written.append(carried)
         if csv:
             from convening.export.csv import write_plan_csv
 
@@ -142,7 +159,9 @@ def check_output_folder(out: str | Path, *, force: bool = False) -> None:
                 f"{folder} is not empty; choose a new folder, or pass --force to replace "
                 "the files of an earlier plan there"
             )
-        others = sorted(p.name for p in folder.iterdir() if p.name not in OUTPUT_NAMES)
+        others = sorted(
+            p.name for p in folder.iterdir() if p.name not in OUTPUT_NAMES + KEPT_NAMES
+        )
         if others:
             raise OutputFolderError(
                 f"{folder} holds files that are not a plan's ({', '.join(others[:5])}); "
