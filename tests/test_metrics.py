@@ -7,6 +7,7 @@ import warnings
 from convening import EventBuilder, SlotKind
 from convening.metrics import agenda_metrics, fair_bound, person_bound, rank_points
 from convening.plan import Plan, Run
+from convening.plotting import worst_off
 from tests.factories import at
 
 
@@ -56,9 +57,8 @@ def test_fair_bound_leaves_out_slots_where_a_person_presents() -> None:
     assert fair_bound(event, "p") == person_bound(event, "p", SlotKind.BREAKOUT)
 
 
-def test_metrics_of_a_hand_made_plan() -> None:
-    event = _event()
-    runs = [
+def _runs() -> list[Run]:
+    return [
         # Slot 1: a and p in x; b presents z.
         Run("x", "breakout", "b1", "r1", ["a", "p"]),
         Run("z", "breakout", "b1", "r2", ["b"]),
@@ -67,6 +67,11 @@ def test_metrics_of_a_hand_made_plan() -> None:
         Run("x", "breakout", "b2", "r1", ["b"]),
         Run("bus", "tour", "t1", None, ["a", "b"]),
     ]
+
+
+def test_metrics_of_a_hand_made_plan() -> None:
+    event = _event()
+    runs = _runs()
     m = agenda_metrics(event, Plan(event, runs))
     # a: x (8) + y (7) = 15 of 15; b: x (7) of 15 (z is presented, not attended); p: x (7) of 8.
     assert m["preference_score_points"] == 15 + 7 + 7
@@ -137,3 +142,13 @@ def test_unranked_metrics_count_spread_topics_and_the_fullest_run() -> None:
     # c1-a (housing), c1-p (parks) match; c1-b (transit, city parks) and c2-a (transit) do not.
     assert m["unranked_topic_match_pct"] == 50.0
     assert m["unranked_in_one_run_max_pct"] == round(100 * 2 / 6, 2)
+
+
+def test_the_worst_off_table_agrees_with_the_metric_and_spares_presenters() -> None:
+    event = _event()
+    plan = Plan(event, _runs())
+    table = worst_off(plan, n=10).set_index("participant_id")
+    # b presents z in b1: measured on b2 alone (7 of 8), as the metric, not 7 of 15.
+    assert table.loc["b", "best_possible"] == 8
+    assert table.loc["b", "share_pct"] == round(100 * 7 / 8, 2)
+    assert table["share_pct"].min() == agenda_metrics(event, plan)["worst_off_share_pct"]
