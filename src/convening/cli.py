@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.run(args, out)
     except EventError as exc:
-        _print_problems(err, exc.problems, exc.warnings)
+        _print_problems(err, exc.problems, _shown_warnings(exc.warnings, args), exc)
         return EXIT_INPUT
     except InfeasibleError as exc:
         err.print("[bold red]No plan:[/]", end=" ")
@@ -81,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check an event workbook and summarise it")
     check.add_argument("event", type=Path, help="EVENT.xlsx or a folder of CSV files")
+    _warning_options(check)
     check.set_defaults(run=_run_check)
 
     template = commands.add_parser("template", help="write a blank event workbook to fill in")
@@ -121,6 +122,31 @@ def _parser() -> argparse.ArgumentParser:
     _plan_options(replan)
     replan.set_defaults(run=_run_replan)
 
+    survey = commands.add_parser(
+        "import-survey",
+        help="fill an event's preferences from a survey export (Google Forms, Qualtrics, ...)",
+    )
+    survey.add_argument("survey", type=Path, help="the survey export, .csv or .xlsx")
+    survey.add_argument(
+        "--event", type=Path, required=True, help="EVENT.xlsx or a folder of CSV files (unchanged)"
+    )
+    survey.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="the new event: NEW_EVENT.xlsx, or a folder for CSV files",
+    )
+    survey.add_argument("--force", action="store_true", help="replace --out if it exists")
+    survey.add_argument(
+        "--id-column",
+        default=None,
+        metavar="COL",
+        help="the header of the column that says who answered (default: Email, Username, "
+        "Participant ID or Name)",
+    )
+    _warning_options(survey)
+    survey.set_defaults(run=_run_import_survey)
+
     demo = commands.add_parser("demo", help="plan a built-in example event")
     demo.add_argument("--example", choices=_EXAMPLES, default="new_orleans", help="which example")
     _plan_options(demo)
@@ -128,7 +154,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warning_options(parser: argparse.ArgumentParser) -> None:
+    from convening.builder import WARNING_KINDS
+
+    parser.add_argument(
+        "--ignore-warnings",
+        action="append",
+        default=[],
+        choices=sorted(WARNING_KINDS),
+        metavar="KIND",
+        help="do not print warnings of this kind (repeatable): "
+        + ", ".join(sorted(WARNING_KINDS)),
+    )
+
+
 def _plan_options(parser: argparse.ArgumentParser) -> None:
+    _warning_options(parser)
     parser.add_argument("--out", type=Path, required=True, help="folder for the plan's files")
     parser.add_argument(
         "--time-limit", type=float, default=None, help="seconds the solver may take"
@@ -156,8 +197,27 @@ def _run_check(args: argparse.Namespace, out: Console) -> int:
 
     event = read_event(args.event)
     _print_summary(out, event)
-    _print_warnings(out, event.warnings)
+    _print_warnings(out, _shown_warnings(event.warnings, args))
     out.print(f"{args.event}: no problems found.", style="green", markup=False)
+    return EXIT_OK
+
+
+def _run_import_survey(args: argparse.Namespace, out: Console) -> int:
+    from convening.io import read_event
+    from convening.io.survey import _refuse_existing, survey_preferences
+    from convening.io.writer import write_event
+
+    target = Path(args.out)
+    if target.resolve() == Path(args.event).resolve():
+        raise ConveningError("--out must be a new path, not the --event one")
+    _refuse_existing(target, force=args.force, cli=True)
+    event = read_event(args.event)
+    result = survey_preferences(args.survey, event, id_column=args.id_column)
+    _print_warnings(out, result.warnings)
+    write_event(result.event, target)
+    out.print(result.summary(), markup=False)
+    _print_warnings(out, _shown_warnings(result.event.warnings, args))
+    out.print(f"[green]Wrote {escape(str(target))}[/]; check it with `convening check`.")
     return EXIT_OK
 
 
@@ -227,7 +287,7 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
             )
     previous = read_plan(args.previous)
     event = read_event(args.event)
-    _print_warnings(out, event.warnings)
+    _print_warnings(out, _shown_warnings(event.warnings, args))
     solve_options: dict[str, Any] = {"seed": args.seed}
     if args.time_limit is not None:
         solve_options["time_limit"] = args.time_limit
@@ -286,7 +346,7 @@ def _plan_and_write(event: Event, args: argparse.Namespace, out: Console) -> int
     # Refuse a folder that cannot take the plan before spending the time limit on it.
     check_output_folder(args.out, force=args.force)
     _print_summary(out, event)
-    _print_warnings(out, event.warnings)
+    _print_warnings(out, _shown_warnings(event.warnings, args))
     plan = _solve_with_progress(event, args, out)
     from convening.export import write_outputs
 
@@ -327,12 +387,26 @@ def _solve_with_progress(event: Event, args: argparse.Namespace, out: Console) -
 # -- printing -------------------------------------------------------------------------------
 
 
+def _shown_warnings(problems: Sequence[Problem], args: argparse.Namespace) -> list[Problem]:
+    """The warnings to print: all but the kinds named with --ignore-warnings."""
+    from convening.builder import WARNING_KINDS, warning_class
+
+    hidden = tuple(WARNING_KINDS[k] for k in getattr(args, "ignore_warnings", None) or ())
+    return [p for p in problems if not issubclass(warning_class(p), hidden)]
+
+
 def _print_problems(
-    console: Console, problems: Sequence[Problem], warnings: Sequence[Problem] = ()
+    console: Console,
+    problems: Sequence[Problem],
+    warnings: Sequence[Problem] = (),
+    error: EventError | None = None,
 ) -> None:
+    from convening.io.survey import SurveyError
+
     count = len(problems)
+    before = "importing the survey" if isinstance(error, SurveyError) else "planning"
     console.print(
-        f"[bold red]{count} problem{'s' if count != 1 else ''} must be fixed before planning:[/]"
+        f"[bold red]{count} problem{'s' if count != 1 else ''} must be fixed before {before}:[/]"
     )
     for problem in problems:
         console.print(f"  - {problem}", markup=False)

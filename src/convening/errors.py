@@ -18,12 +18,14 @@ __all__ = [
     "ConveningError",
     "ConveningWarning",
     "DelegationShapeWarning",
+    "DuplicatePersonWarning",
     "EventError",
     "InfeasibleError",
     "OverlappingSlotsWarning",
     "Problem",
     "ProblemLog",
     "UnknownPreferenceWarning",
+    "UnusedRuleWarning",
 ]
 
 
@@ -215,3 +217,11 @@ class UnknownPreferenceWarning(ConveningWarning):
 
 class OverlappingSlotsWarning(ConveningWarning):
     """Slots of different kinds overlap, so people are scheduled in both."""
+
+
+class DuplicatePersonWarning(ConveningWarning):
+    """Two participant rows look like one person (same e-mail, or same name and city)."""
+
+
+class UnusedRuleWarning(ConveningWarning):
+    """A networking rule names someone who is not at its slot, so it is dropped there."""

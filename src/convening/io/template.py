@@ -88,6 +88,12 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
             "end": _DAY.replace(hour=13),
             "kind": "networking",
         },
+        {
+            "slot_id": "d1-tour",
+            "start": _DAY.replace(hour=14),
+            "end": _DAY.replace(hour=16),
+            "kind": "tour",
+        },
     ],
     "sessions": [
         {
@@ -106,13 +112,13 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
     "tours": [
         {
             "tour_id": "t-riverfront",
-            "title": "Riverfront walk",
+            "title": "Riverfront by accessible bus",
             "capacity": 25,
-            "walking": True,
+            "walking": False,
             "topic": "waterfront redevelopment",
             "departures": 1,
             "meeting_point": "Main lobby",
-            "description": "A walk along the restored riverfront with its planners.",
+            "description": "The restored riverfront with its planners, stop by stop.",
         }
     ],
     "preferences": [{"participant_id": "p002", "item_id": "s-vacant-lots", "rank": 1}],
