@@ -156,14 +156,24 @@ class SurveyImport:
 
     def summary(self) -> str:
         """The import in a few lines of plain text."""
+        kept = len(self.kept)
         lines = [
-            f"{len(self.respondents)} respondents gave {len(self.preferences)} preferences; "
-            f"{len(self.unanswered)} people have no answer in the survey"
-            + (f" ({len(self.kept)} keep their earlier preferences)" if self.kept else ""),
-            f"{len(self.fuzzy)} choices were matched fuzzily" + (":" if self.fuzzy else "."),
+            f"{_count(len(self.respondents), 'respondent', 'respondents')} gave "
+            f"{_count(len(self.preferences), 'preference', 'preferences')}; "
+            f"{_count(len(self.unanswered), 'person has', 'people have')} no answer in the "
+            "survey"
+            + (
+                f" ({kept} {'keeps' if kept == 1 else 'keep'} earlier preferences)" if kept else ""
+            ),
+            f"{_count(len(self.fuzzy), 'choice was', 'choices were')} matched fuzzily"
+            + (" (check them):" if self.fuzzy else "."),
         ]
         lines += [f"  - {m}" for m in self.fuzzy]
         return "\n".join(lines)
+
+
+def _count(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
 
 
 # -- public entry points ----------------------------------------------------------------------
@@ -554,7 +564,8 @@ class _Items:
         message = f"no {_noun(kind)} with this title or id"
         if ranked and ranked[0][0] >= FUZZY_THRESHOLD:
             message = f"more than one {_noun(kind)} is close to this"
-        shown = [f"{i.item_id} ({i.title!r})" for _, i in ranked[:_CANDIDATES_SHOWN]]
+        near = [(score, i) for score, i in ranked if score >= 50 and score >= ranked[0][0] - 25]
+        shown = [f"{i.item_id} ({i.title!r})" for _, i in near[:_CANDIDATES_SHOWN]]
         if shown:
             message += "; closest: " + ", ".join(shown)
         return None, None, message
@@ -591,7 +602,7 @@ class _Column:
     index: int
     header: str
     #: "choice": cells hold titles and the column gives the rank; "grid": the column is an
-    #: item and cells hold ranks.
+    #: item and cells hold ranks; "list": a cell holds titles in order, ``;``-separated.
     shape: str
     kind: str | None = None
     rank: int = 0
@@ -633,7 +644,12 @@ class _Survey:
             )
         headers = [_cell_text(c) for c in rows[0]]
         first_data = 1
-        if _is_qualtrics(rows):
+        if _is_surveymonkey(rows):
+            # SurveyMonkey: the question above, its options (or "Response") below.
+            headers = _surveymonkey_headers(rows[0], rows[1])
+            first_data = 2
+            also = headers
+        elif _is_qualtrics(rows):
             # Qualtrics: internal names, then the question texts, then import ids.
             texts = [_cell_text(c) for c in rows[1]]
             headers = [t or h for h, t in zip(headers, texts, strict=False)]
@@ -685,6 +701,9 @@ class _Survey:
                     self.fuzzy.append(
                         FuzzyMatch(1, header, title, found.item_id, found.title, score)
                     )
+            elif _RANKING_HEADER.search(header) and self._holds_lists(index):
+                # Microsoft Forms' ranking question: "Title A;Title B;Title C;" in one cell.
+                columns.append(_Column(index, header, "list", _kind_of(header)))
         return columns
 
     def _grid_column(
@@ -719,6 +738,10 @@ class _Survey:
         cells = [_cell_text(r[index]) for _, r in self._data() if index < len(r)]
         filled = [c for c in cells if c]
         return bool(filled) and all(_rank(c) is not None for c in filled)
+
+    def _holds_lists(self, index: int) -> bool:
+        cells = [_cell_text(r[index]) for _, r in self._data() if index < len(r)]
+        return any(";" in c for c in cells)
 
     def _answered(self, index: int) -> bool:
         return any(index < len(r) and _cell_text(r[index]) for _, r in self._data())
@@ -790,15 +813,26 @@ class _Survey:
                     continue
                 self._keep(ranks, column.item.item_id, rank, number, column.header, log)
                 continue
-            found, score, problem = self.items.find(text, column.kind)
-            if found is None:
-                log.error(problem or "unknown title", self.label, number, column.header, text)
-                continue
-            if score is not None:
-                self.fuzzy.append(
-                    FuzzyMatch(number, column.header, text, found.item_id, found.title, score)
-                )
-            self._keep(ranks, found.item_id, column.rank, number, column.header, log)
+            if column.shape == "list":
+                answers = [(rank, part.strip()) for rank, part in enumerate(text.split(";"), 1)]
+            else:
+                answers = [(column.rank, text)]
+            for rank, answer in answers:
+                if not answer:
+                    continue
+                found, score, problem = self.items.find(answer, column.kind)
+                if found is None:
+                    log.error(
+                        problem or "unknown title", self.label, number, column.header, answer
+                    )
+                    continue
+                if score is not None:
+                    self.fuzzy.append(
+                        FuzzyMatch(
+                            number, column.header, answer, found.item_id, found.title, score
+                        )
+                    )
+                self._keep(ranks, found.item_id, rank, number, column.header, log)
         return ranks
 
     def _keep(
@@ -824,6 +858,42 @@ class _Survey:
             if earlier[0] <= rank:
                 return
         ranks[item_id] = (rank, header)
+
+
+_RANKING_HEADER = re.compile(r"\b(rank|ranking|order|preferences?|priorit(y|ies))\b", re.I)
+_SURVEYMONKEY_CELLS = {"response", "open-ended response", "other (please specify)"}
+
+
+def _is_surveymonkey(rows: Sequence[Sequence[Any]]) -> bool:
+    """Two header rows: questions above (one merged cell per question), options below."""
+    if len(rows) < 2:
+        return False
+    top, below = rows[0], [_cell_text(c) for c in rows[1]]
+    if any(c.casefold() in ("response", "open-ended response") for c in below):
+        return True
+    # An option under a merged question's empty cell, and nobody's answer in the row.
+    under_merged = any(
+        text and _rank(text) is None and (index >= len(top) or not _cell_text(top[index]))
+        for index, text in enumerate(below)
+    )
+    return under_merged and not any("@" in c for c in below)
+
+
+def _surveymonkey_headers(top: Sequence[Any], below: Sequence[Any]) -> list[str]:
+    """``"Question [Option]"`` for each column, the question carried over merged cells."""
+    headers: list[str] = []
+    question = ""
+    for index in range(max(len(top), len(below))):
+        above = _cell_text(top[index]) if index < len(top) else ""
+        option = _cell_text(below[index]) if index < len(below) else ""
+        question = above or question
+        if not above and not option:
+            headers.append("")
+        elif not option or option.casefold() in _SURVEYMONKEY_CELLS:
+            headers.append(above or question)
+        else:
+            headers.append(f"{question} [{option}]" if question else option)
+    return headers
 
 
 def _is_qualtrics(rows: Sequence[Sequence[Any]]) -> bool:
