@@ -25,6 +25,7 @@ from convening.errors import (
     EventError,
     InfeasibleError,
     Problem,
+    in_cli_words,
 )
 
 if TYPE_CHECKING:
@@ -57,11 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except InfeasibleError as exc:
         err.print("[bold red]No plan:[/]", end=" ")
-        err.print(str(exc), markup=False)
+        err.print(in_cli_words(str(exc)), markup=False)
         return EXIT_INFEASIBLE
     except ConveningError as exc:
         err.print("[bold red]Error:[/]", end=" ")
-        err.print(str(exc), markup=False)
+        err.print(in_cli_words(str(exc)), markup=False)
         return EXIT_INPUT
     except OSError as exc:
         # A path the planner gave that cannot be read or written: say so, without a traceback.
@@ -210,7 +211,7 @@ def _run_import_survey(args: argparse.Namespace, out: Console) -> int:
     target = Path(args.out)
     if target.resolve() == Path(args.event).resolve():
         raise ConveningError("--out must be a new path, not the --event one")
-    _refuse_existing(target, force=args.force, cli=True)
+    _refuse_existing(target, force=args.force)
     event = read_event(args.event)
     result = survey_preferences(args.survey, event, id_column=args.id_column)
     _print_warnings(out, result.warnings)
@@ -374,7 +375,7 @@ def _solve_with_progress(event: Event, args: argparse.Namespace, out: Console) -
         plan = solve(event, SolveOptions(**options), progress=progress)
     out.print(
         f"Planned in {time.monotonic() - started:.1f} s: [bold]{plan.status.value}[/]. "
-        f"{plan.status.advice}"
+        f"{plan.status.cli_advice}"
     )
     if plan.metrics.get("deterministic") is False:
         out.print(

@@ -26,7 +26,24 @@ __all__ = [
     "ProblemLog",
     "UnknownPreferenceWarning",
     "UnusedRuleWarning",
+    "in_cli_words",
 ]
+
+#: How the Python API names a setting, and the command line's flag for it. Library
+#: messages use the left-hand words; the command line shows its own (:func:`in_cli_words`).
+CLI_WORDS: tuple[tuple[str, str], ...] = (
+    ("SolveOptions(time_limit=...)", "--time-limit"),
+    ("ReplanOptions(max_moves=...)", "--max-moves"),
+    ("id_column=...", "--id-column"),
+    ("force=True", "--force"),
+)
+
+
+def in_cli_words(text: str) -> str:
+    """A library message as the command line says it: ``force=True`` -> ``--force``, ..."""
+    for python, flag in CLI_WORDS:
+        text = text.replace(python, flag)
+    return text
 
 
 @attrs.frozen(order=False)

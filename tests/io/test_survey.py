@@ -320,7 +320,7 @@ def test_the_identifying_column_can_be_named(tmp_path: Path, event: Event) -> No
         tmp_path / "survey.csv",
         "Registrant,Contact,Choice 1\nAda,someone@elsewhere.org,Land Bank Strategies\n",
     )
-    with pytest.raises(SurveyError, match="--id-column"):
+    with pytest.raises(SurveyError, match="id_column="):
         survey_preferences(survey, event)
     result = survey_preferences(survey, event, id_column="registrant")
     assert rows_of(result, {"c1-a"}) == {("c1-a", "x1", 1)}

@@ -84,9 +84,8 @@ class SurveyError(EventError):
 class OutputExistsError(ConveningError):
     """The new event's path exists and replacing it was not asked for."""
 
-    def __init__(self, path: Path, *, cli: bool = False) -> None:
-        how = "--force" if cli else "force=True"
-        super().__init__(f"{path} exists; choose a new path, or pass {how} to replace it")
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} exists; choose a new path, or pass force=True to replace it")
         self.path = path
 
 
@@ -266,16 +265,16 @@ def import_survey(
     target = Path(out)
     if target.resolve() == Path(event).resolve():
         raise ConveningError("the new event must be written to a new path, not over the event")
-    _refuse_existing(target, force=force, cli=False)
+    _refuse_existing(target, force=force)
     result = survey_preferences(survey, read_event(event), id_column=id_column)
     write_event(result.event, target)
     logger.info("wrote %s with %d preferences from %s", target, len(result.preferences), survey)
     return result
 
 
-def _refuse_existing(target: Path, *, force: bool, cli: bool) -> None:
+def _refuse_existing(target: Path, *, force: bool) -> None:
     if target.exists() and not force:
-        raise OutputExistsError(target, cli=cli)
+        raise OutputExistsError(target)
     if target.exists() and target.is_dir() != (target.suffix.lower() != ".xlsx"):
         kind = "a folder" if target.is_dir() else "a file"
         raise ConveningError(f"{target} is {kind}; give a new path")
@@ -919,8 +918,8 @@ def _find_id_column(
             if _compact(header) in group or _compact(other) in group:
                 return index
     raise _fail(
-        f"{label} has no column that says who answered: name it with --id-column / "
-        "id_column=, or head it Email, Email Address, Username, Participant ID or Name"
+        f"{label} has no column that says who answered: name it with id_column=..., "
+        "or head it Email, Email Address, Username, Participant ID or Name"
     )
 
 
