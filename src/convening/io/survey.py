@@ -165,7 +165,7 @@ class SurveyImport:
                 f" ({kept} {'keeps' if kept == 1 else 'keep'} earlier preferences)" if kept else ""
             ),
             f"{_count(len(self.fuzzy), 'choice was', 'choices were')} matched fuzzily"
-            + (" (check them):" if self.fuzzy else "."),
+            + ("; check " + ("it:" if len(self.fuzzy) == 1 else "them:") if self.fuzzy else "."),
         ]
         lines += [f"  - {m}" for m in self.fuzzy]
         return "\n".join(lines)
@@ -563,11 +563,26 @@ class _Items:
         message = f"no {_noun(kind)} with this title or id"
         if ranked and ranked[0][0] >= FUZZY_THRESHOLD:
             message = f"more than one {_noun(kind)} is close to this"
-        near = [(score, i) for score, i in ranked if score >= 50 and score >= ranked[0][0] - 25]
-        shown = [f"{i.item_id} ({i.title!r})" for _, i in near[:_CANDIDATES_SHOWN]]
+        shown = [f"{i.item_id} ({i.title!r})" for i in self._closest(text, items)]
         if shown:
             message += "; closest: " + ", ".join(shown)
         return None, None, message
+
+    @staticmethod
+    def _closest(text: str, items: Sequence[_Item]) -> list[_Item]:
+        """The items to suggest for an answer that matched none: ``WRatio`` also weighs a
+        part of a title (``Porchlight permits``), which is fine for a suggestion."""
+        from rapidfuzz import fuzz, utils
+
+        scored = sorted(
+            ((fuzz.WRatio(text, i.title, processor=utils.default_process), i) for i in items),
+            key=lambda si: (-si[0], si[1].item_id),
+        )
+        if not scored:
+            return []
+        best = scored[0][0]
+        near = [i for score, i in scored if score >= 50 and score >= best - 15]
+        return near[:_CANDIDATES_SHOWN]
 
     @staticmethod
     def _ranked(text: str, items: Sequence[_Item]) -> list[tuple[float, _Item]]:

@@ -17,7 +17,7 @@ from typing import Any
 from convening.io.schema import SHEETS
 from convening.io.writer import write_sheets
 
-__all__ = ["EXAMPLE_ROWS", "readme_rows", "write_template"]
+__all__ = ["EXAMPLE_ROWS", "SURVEY_NOTE", "readme_rows", "write_template"]
 
 _DAY = dt.datetime(2027, 4, 20)
 
@@ -127,6 +127,16 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
 }
 
 
+#: How the README sheet points planners at the survey import.
+SURVEY_NOTE = (
+    "From a registration survey (Google Forms, Microsoft Forms, Qualtrics, SurveyMonkey, "
+    "Eventbrite, Cvent): export it as CSV or .xlsx and run `convening import-survey "
+    "SURVEY --event EVENT --out NEW_EVENT`, which writes this sheet from the answers "
+    "(respondents matched by e-mail, participant id or name; session and tour titles "
+    "matched to ids) and lists anything it cannot match."
+)
+
+
 def readme_rows() -> list[list[Any]]:
     """The ``README`` sheet: one row per sheet, then one per column (and per event key)."""
     rows: list[list[Any]] = [["sheet", "column", "required", "type", "allowed values", "meaning"]]
@@ -141,6 +151,8 @@ def readme_rows() -> list[list[Any]]:
                 sheet.meaning,
             ]
         )
+        if sheet.name == "preferences":
+            rows.append(["preferences", "", "", "", "", SURVEY_NOTE])
         for column in (*sheet.columns, *sheet.keys):
             is_key = column in sheet.keys
             rows.append(
