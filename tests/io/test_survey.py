@@ -522,6 +522,45 @@ def test_round_trip_preferences_survey_import(
         else:
             path = write_sheets({"Responses": table}, Path(folder) / "survey.xlsx")
         result = survey_preferences(path, event)
-    assert rows_of(result, set(answers)) == _expected(shape, answers)
-    assert set(result.respondents) == set(answers)
+    # A row with no choice is no answer: that person keeps the rows they had.
+    chose = {pid for pid, a in answers.items() if a[0] or a[2]}
+    before = {(p.participant_id, p.item_id, p.rank) for p in event.preferences}
+    kept = {r for r in before if r[0] in set(answers) - chose}
+    assert rows_of(result, set(answers)) == _expected(shape, answers) | kept
+    assert set(result.respondents) == chose
+    assert not result.fuzzy
+
+
+def test_a_row_without_choices_is_no_answer(tmp_path: Path, event: Event) -> None:
+    survey = write_text(
+        tmp_path / "survey.csv",
+        "Email,Choice 1\nben@example.org,Land Bank Strategies\nben@example.org,\n"
+        "ed@example.org,\n",
+    )
+    result = survey_preferences(survey, event)
+    assert rows_of(result, {"c1-b"}) == {("c1-b", "x1", 1)}
+    # Ed's earlier row stays, and Ed is not counted as a respondent.
+    assert rows_of(result, {"c2-b"}) == {("c2-b", "walk", 1)}
+    assert result.respondents == ("c1-b",)
+    assert {(w.row, w.value) for w in result.warnings} == {
+        (3, "ben@example.org"),
+        (4, "ed@example.org"),
+    }
+
+
+def test_a_qualtrics_title_holding_a_dash(tmp_path: Path) -> None:
+    rows = survey_event_rows()
+    rows["sessions"][1]["title"] = "Land Banks - What Works"  # x1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        event = read_event(write_book(rows, tmp_path / "event"))
+    survey = write_text(
+        tmp_path / "survey.csv",
+        "RecipientEmail,Q1_1,Q1_2\n"
+        "Recipient Email,Rank - Land Banks - What Works,Rank - Budgeting for Equity\n"
+        '"{""ImportId"":""recipientEmail""}","{""ImportId"":""QID1_1""}","{""ImportId"":""QID1_2""}"\n'
+        "ada@example.org,2,1\n",
+    )
+    result = survey_preferences(survey, event)
+    assert rows_of(result, {"c1-a"}) == {("c1-a", "x1", 2), ("c1-a", "x2", 1)}
     assert not result.fuzzy

@@ -691,12 +691,10 @@ class _Survey:
                 continue
             bracket = _BRACKETED.match(header)
             question, inner = (bracket.group(1), bracket.group(2)) if bracket else (header, "")
-            if bracket and _choice_number(inner) is not None and _rank(inner) is not None:
-                columns.append(
-                    _Column(
-                        index, header, "choice", _kind_of(question), _choice_number(inner) or 0
-                    )
-                )
+            inner_rank = _rank(inner) if bracket else None
+            if inner_rank is not None and inner_rank > 0:
+                # "Question [1st choice]": a grid whose rows are ranks; cells hold titles.
+                columns.append(_Column(index, header, "choice", _kind_of(question), inner_rank))
                 continue
             number = None if bracket else _choice_number(header)
             if number is not None:
@@ -706,9 +704,22 @@ class _Survey:
                 # A grid: "Question [Session title]"; the title must be one of the event's.
                 self._grid_column(columns, index, header, inner, _kind_of(question), log)
                 continue
-            # Qualtrics "Question - Session title", or a column headed by a title alone.
-            title = header.rsplit(" - ", 1)[-1] if " - " in header else header
-            found, score, _ = self.items.find(title, None, fuzzy=self._holds_ranks(index))
+            # A column headed by a title alone, or Qualtrics' "Question - Session title" (a
+            # title may itself hold " - ", so every split is tried, the longest title first).
+            parts = header.split(" - ")
+            titles = [" - ".join(parts[start:]) for start in range(len(parts))]
+            found, score, title = None, None, header
+            # Exact and normalised matches of every split before any fuzzy one; fuzzy only
+            # for a column of ranks, so that "Dietary needs" is never taken for a title.
+            for fuzzy in (False, True):
+                if fuzzy and not self._holds_ranks(index):
+                    break
+                for title in titles:
+                    found, score, _ = self.items.find(title, None, fuzzy=fuzzy)
+                    if found is not None:
+                        break
+                if found is not None:
+                    break
             if found is not None:
                 columns.append(_Column(index, header, "grid", found.kind, 0, found))
                 if score is not None:
@@ -783,6 +794,17 @@ class _Survey:
             if person is None:
                 log.error(problem or "unknown respondent", self.label, number, id_header, who)
                 continue
+            if not self._chose(row):
+                # An opened but unanswered survey (Qualtrics keeps those): nothing is lost.
+                log.warning(
+                    f"{person} chose nothing in this row; it is not counted as an answer "
+                    "(earlier answers and preference rows are kept)",
+                    self.label,
+                    number,
+                    id_header,
+                    who,
+                )
+                continue
             earlier = by_person.pop(person, None)
             if earlier is not None:
                 log.warning(
@@ -795,6 +817,9 @@ class _Survey:
                 )
             by_person[person] = _Answer(number, person, ranks)
         return list(by_person.values())
+
+    def _chose(self, row: Sequence[Any]) -> bool:
+        return any(c.index < len(row) and _cell_text(row[c.index]) for c in self.columns)
 
     def _header_of(self, index: int) -> str:
         for column in self.columns:
