@@ -564,3 +564,17 @@ def test_a_qualtrics_title_holding_a_dash(tmp_path: Path) -> None:
     result = survey_preferences(survey, event)
     assert rows_of(result, {"c1-a"}) == {("c1-a", "x1", 2), ("c1-a", "x2", 1)}
     assert not result.fuzzy
+
+
+def test_a_survey_of_another_event_lists_a_hundred_problems_and_a_count(
+    tmp_path: Path, event: Event
+) -> None:
+    lines = ["Email,Choice 1"] + [
+        f"someone{n}@elsewhere.org,Land Bank Strategies" for n in range(150)
+    ]
+    survey = write_text(tmp_path / "survey.csv", "\n".join(lines) + "\n")
+    with pytest.raises(SurveyError) as caught:
+        survey_preferences(survey, event)
+    problems = caught.value.problems
+    assert len(problems) == 101
+    assert any("50 more problems are not listed" in p.message for p in problems)

@@ -217,7 +217,7 @@ def survey_preferences(
     parsed = _Survey.parse(rows, label, event, id_column, log)
     answers = parsed.answers(log)
     if log.has_errors:
-        raise SurveyError(log.errors(), log.warnings())
+        raise SurveyError(_capped(log.errors(), label), log.warnings())
     return _apply(event, answers, parsed.fuzzy, tuple(log.warnings()))
 
 
@@ -281,6 +281,22 @@ def _refuse_existing(target: Path, *, force: bool) -> None:
 
 
 # -- reading the export -----------------------------------------------------------------------
+
+
+#: Problems listed; beyond this one line says how many more there are.
+MAX_PROBLEMS = 100
+
+
+def _capped(problems: Sequence[Problem], label: str) -> list[Problem]:
+    """At most :data:`MAX_PROBLEMS` problems (in survey order), and a line for the rest."""
+    if len(problems) <= MAX_PROBLEMS:
+        return list(problems)
+    ordered = sorted(problems, key=Problem.sort_key)
+    more = len(ordered) - MAX_PROBLEMS
+    return [
+        *ordered[:MAX_PROBLEMS],
+        Problem(f"{more} more problems are not listed; fix the ones listed first", label),
+    ]
 
 
 def _fail(message: str) -> SurveyError:
@@ -461,7 +477,7 @@ class _People:
     def __init__(self, event: Event) -> None:
         self.event = event
         self.by_email: dict[str, list[str]] = {}
-        self.by_id = {p.participant_id: p.participant_id for p in event.participants}
+        self.by_id = {p.participant_id: [p.participant_id] for p in event.participants}
         self.by_id_folded: dict[str, list[str]] = {}
         self.by_name: dict[str, list[str]] = {}
         for p in event.participants:
@@ -474,7 +490,7 @@ class _People:
         """``(participant_id, None)`` or ``(None, what is wrong)``."""
         for table, key in (
             (self.by_email, value.strip().casefold()),
-            ({k: [v] for k, v in self.by_id.items()}, value.strip()),
+            (self.by_id, value.strip()),
             (self.by_id_folded, value.strip().casefold()),
             (self.by_name, _name_key(value)),
         ):
