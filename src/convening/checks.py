@@ -153,20 +153,25 @@ def _countable(
     ):
         return None
     people, slots, rooms = ids["participants"], ids["slots"], ids["rooms"]
+    kind_of = {s.slot_id: str(s.kind) for s in event.slots}
 
     def known(value: str | None, among: set[str]) -> str | None:
         return value if value in among else None
+
+    def pin(slot_id: str | None, kind: str) -> str | None:
+        # A pin to a slot of another kind is reported; counted, it would only take seats.
+        return slot_id if slot_id in slots and kind_of.get(slot_id) == kind else None
 
     sessions = tuple(
         attrs.evolve(
             s,
             presenters=tuple(dict.fromkeys(p for p in s.presenters if p in people)),
-            slot_id=known(s.slot_id, slots),
+            slot_id=pin(s.slot_id, str(s.kind)),
             room_id=known(s.room_id, rooms),
         )
         for s in event.sessions
     )
-    tours = tuple(attrs.evolve(t, slot_id=known(t.slot_id, slots)) for t in event.tours)
+    tours = tuple(attrs.evolve(t, slot_id=pin(t.slot_id, "tour")) for t in event.tours)
     rules = tuple(
         r
         for r in event.networking_rules

@@ -114,9 +114,9 @@ PLANTED = [
     ),
     Planted(
         "a typo in an id",
-        cell("sessions", 4, "presenters", "c2-pp"),
+        cell("sessions", 3, "presenters", "c2-pp"),
         "sessions",
-        4,
+        3,
         "presenters",
         "c2-pp",
         "no participant with this id in the participants sheet; did you mean 'c2-p'?",
@@ -192,6 +192,18 @@ PLANTED = [
         "the tours that can run in this slot take at most 4",
     ),
 ]
+
+PLANTED.append(
+    Planted(
+        "a session pinned to a slot of another kind",
+        cell("sessions", 4, "slot_id", "open"),
+        "sessions",
+        4,
+        "slot_id",
+        "open",
+        "a breakout session pinned to a plenary slot",
+    )
+)
 
 # Needs the event without its tour slot, which the step-free and tour-seat mistakes need.
 NO_TOUR_SLOT = Planted(
@@ -293,3 +305,16 @@ def test_delegation_shape_warnings_filter_the_python_way(tmp_path: Path) -> None
         issubclass(w.category, DelegationShapeWarning) and "usual shape" in str(w.message)
         for w in caught
     )
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [p for p in PLANTED if p.severity == "error" and "time" not in p.name],
+    ids=lambda p: p.name,
+)
+def test_a_mistake_alone_is_the_only_error(tmp_path: Path, planted: Planted) -> None:
+    """Counting runs beside the other checks, but never reports a mistake's echo."""
+    rows = base_rows()
+    planted.plant(rows)
+    errors, _ = problems_of(write_book(rows, tmp_path / "event"))
+    assert len(errors) == 1, "\n".join(map(str, errors))
