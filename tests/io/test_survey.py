@@ -578,3 +578,17 @@ def test_a_survey_of_another_event_lists_a_hundred_problems_and_a_count(
     problems = caught.value.problems
     assert len(problems) == 101
     assert any("50 more problems are not listed" in p.message for p in problems)
+
+
+def test_an_empty_recipient_email_gives_way_to_an_email_question(
+    tmp_path: Path, event: Event
+) -> None:
+    survey = write_text(
+        tmp_path / "survey.csv",
+        "RecipientEmail,Q1,Q2\n"
+        "Recipient Email,Your email address,1st choice\n"
+        '"{""ImportId"":""recipientEmail""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2""}"\n'
+        ",di@example.org,Budgeting for Equity\n",
+    )
+    result = survey_preferences(survey, event)
+    assert rows_of(result, {"c2-a"}) == {("c2-a", "x2", 1)}

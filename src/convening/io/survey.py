@@ -688,7 +688,7 @@ class _Survey:
             also = [_cell_text(c) for c in rows[0]]
         else:
             also = headers
-        id_at = _find_id_column(headers, also, id_column, label)
+        id_at = _find_id_column(headers, also, id_column, label, rows[first_data:])
         items = _Items(event)
         survey = cls(label, event, rows, first_data, id_at, [], items)
         survey.columns = survey._classify(headers, log)
@@ -958,7 +958,11 @@ def _is_qualtrics(rows: Sequence[Sequence[Any]]) -> bool:
 
 
 def _find_id_column(
-    headers: Sequence[str], also: Sequence[str], id_column: str | None, label: str
+    headers: Sequence[str],
+    also: Sequence[str],
+    id_column: str | None,
+    label: str,
+    data: Sequence[Sequence[Any]],
 ) -> int:
     if id_column is not None:
         wanted = _compact(id_column)
@@ -970,9 +974,16 @@ def _find_id_column(
             + ", ".join(repr(h) for h in headers if h)
         )
     for group in (_EMAIL_HEADERS, _ID_HEADERS, _NAME_HEADERS):
-        for index, (header, other) in enumerate(zip(headers, also, strict=False)):
-            if _compact(header) in group or _compact(other) in group:
-                return index
+        found = [
+            index
+            for index, (header, other) in enumerate(zip(headers, also, strict=False))
+            if _compact(header) in group or _compact(other) in group
+        ]
+        # Qualtrics' RecipientEmail is empty for an anonymous link; an e-mail question
+        # further right then says who answered.
+        filled = [i for i in found if any(i < len(r) and _cell_text(r[i]) for r in data)]
+        if filled or found:
+            return (filled or found)[0]
     raise _fail(
         f"{label} has no column that says who answered: name it with id_column=..., "
         "or head it Email, Email Address, Username, Participant ID or Name"
