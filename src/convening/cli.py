@@ -128,7 +128,9 @@ def _parser() -> argparse.ArgumentParser:
         "import-survey",
         help="fill an event's preferences from a survey export (Google Forms, Qualtrics, ...)",
     )
-    survey.add_argument("survey", type=Path, help="the survey export, .csv or .xlsx")
+    survey.add_argument(
+        "survey", type=Path, metavar="SURVEY", help="the survey export, .csv or .xlsx"
+    )
     survey.add_argument(
         "--event", type=Path, required=True, help="EVENT.xlsx or a folder of CSV files (unchanged)"
     )
@@ -136,6 +138,7 @@ def _parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         required=True,
+        metavar="NEW_EVENT",
         help="the new event: NEW_EVENT.xlsx, or a folder for CSV files",
     )
     survey.add_argument("--force", action="store_true", help="replace --out if it exists")
