@@ -134,7 +134,7 @@ def replan(
         frozen_slots=frozen,
         budget=budget,
     )
-    runs: list[Run] = build_runs(inst, result)  # type: ignore[assignment]
+    runs = build_runs(inst, result)
     clock.report("tables", None)
     tables = reseat_tables(event_v2, runs, previous, solve_options, clock)
     draft = Plan(event_v2, runs, tables, SolveStatus.FEASIBLE, {})
