@@ -93,7 +93,7 @@ def plan_report_html(plan: Plan) -> str:
         f"<h1>{_e(title)}</h1>",
         f'<p class="sub">{_e(where)}</p>',
         "<h2>Status</h2>",
-        f'<p><span class="status">{_e(plan.status.value)}</span>: {_e(plan.status.advice)}</p>',
+        f'<p><span class="status">{_e(plan.status.value)}</span>: {_e(plan.status.cli_advice)}</p>',
     ]
     parts += _act_on_first(plan)
     parts += _metrics(plan)
