@@ -60,13 +60,23 @@ class SolveStatus(StrEnum):
 
     @property
     def advice(self) -> str:
-        """What a planner can do next."""
+        """What a planner can do next, in the Python API's words (see :attr:`cli_advice`)."""
         return {
             SolveStatus.OPTIMAL: "This plan is proven best for the chosen objective.",
             SolveStatus.FEASIBLE: (
-                "This plan keeps every rule; a longer --time-limit may improve the scores."
+                "This plan keeps every rule; a longer time limit "
+                "(SolveOptions(time_limit=...)) may improve the scores."
             ),
         }[self]
+
+    @property
+    def cli_advice(self) -> str:
+        """:attr:`advice` as the command line (and the report it writes) says it."""
+        return {
+            SolveStatus.FEASIBLE: (
+                "This plan keeps every rule; a longer --time-limit may improve the scores."
+            ),
+        }.get(self, self.advice)
 
 
 class ActivityKind(StrEnum):
