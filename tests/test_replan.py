@@ -183,9 +183,9 @@ def test_a_smaller_room_sends_its_session_to_a_bigger_free_room_at_the_same_time
     room = event.room_by_id[run.room_id or ""]
     smaller = len(run.attendees) - 1
     busy = {r.room_id for r in plan.runs_in(run.slot_id)}
-    assert any(
-        r.capacity >= len(run.attendees) for r in event.rooms if r.room_id not in busy
-    ), "a free room of the slot can take the run"
+    assert any(r.capacity >= len(run.attendees) for r in event.rooms if r.room_id not in busy), (
+        "a free room of the slot can take the run"
+    )
     rooms = [attrs.evolve(r, capacity=smaller) if r == room else r for r in event.rooms]
     result = replan(attrs.evolve(event, rooms=rooms), plan, options())
     check(result)

@@ -571,7 +571,8 @@ def _session_reason(
         return ChangeReason.ROOM_GONE
     if item in new_event.session_by_id:
         old_s, new_s = old_event.session_by_id[item], new_event.session_by_id[item]
-        if (old_s.slot_id, old_s.room_id) != (new_s.slot_id, new_s.room_id):
+        # A pin removed lets the run stay: only a pin elsewhere sends it away.
+        if new_s.slot_id not in (None, slot_id) or new_s.room_id not in (None, room_id):
             return ChangeReason.PIN_CHANGED
         if old_s.presenters != new_s.presenters or any(
             _present(old_event, p, slot_id) and not _present(new_event, p, slot_id)

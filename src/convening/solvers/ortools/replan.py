@@ -168,6 +168,21 @@ def forced_movers(inst: AgendaInstance, previous: PreviousAgenda) -> dict[str, l
             if pid in inst.accessible:
                 why += " (or lacks step-free access)"
         out.setdefault(pid, []).append(f"slot {k}: {why}")
+    # Presenters of a run that must leave its slot present it at another time, where
+    # they did something else before.
+    for s in inst.sessions:
+        sid = s.session_id
+        slots = {k for k, _r, _c in inst.info[sid].options}
+        kept = {k for k, _r in previous.cells.get(sid, ()) if k in slots}
+        if sid not in previous.cells or len(kept) >= s.offered:
+            continue
+        elsewhere = sorted(slots - kept)
+        for pid in s.presenters:
+            before = [previous.activity.get((pid, k)) for k in elsewhere]
+            if elsewhere and all(b is not None and b[0] != sid for b in before):
+                out.setdefault(pid, []).append(
+                    f"{sid} must move to another slot, where they did something else"
+                )
     return dict(sorted(out.items()))
 
 
@@ -833,6 +848,7 @@ def replan_agenda(
     ]
     stage_budget = budget * _PLACEMENT_SHARE
     start = clock.elapsed()
+    best: tuple[Outcome, dict[str, list[tuple[str, str]]], dict[str, str]] | None = None
     for i, (name, allowed) in enumerate(tiers):
         left = max(0.5, stage_budget - (clock.elapsed() - start))
         placement_model = ReplanPlacement(
@@ -840,14 +856,18 @@ def replan_agenda(
         )
         placement_model.hint()
         share = left if i == len(tiers) - 1 else left / 2
-        outcome, placement, tour_slot = placement_model.solve(share, clock)
-        logger.info("re-plan placement (%s): %s", name, outcome.status)
-        if outcome.found:
+        found = placement_model.solve(share, clock)
+        logger.info("re-plan placement (%s): %s", name, found[0].status)
+        if found[0].found and (best is None or _levels_of(found[0]) > _levels_of(best[0])):
+            best = found
+        # A run that left its slot may keep it in a wider model (another run making room).
+        if best is not None and not _retimed(previous, best[1], best[2]):
             break
+    outcome, placement, tour_slot = best if best is not None else found
     info["placement_status"] = outcome.status
     if not outcome.found:
         if outcome.status == "infeasible" and fixed_slots:
-            runs = [run for run in displaced_runs(inst, previous) if run in set(fixed_slots)]
+            runs = _short_slots(inst, previous, fixed_slots)
             raise InfeasibleError(
                 "Session runs cannot all keep their slots: "
                 + (", ".join(f"{sid} in slot {k}" for sid, k in runs) or "too few seats")
@@ -880,6 +900,43 @@ def replan_agenda(
     info["assignment_status"] = outcome.status
     info["optimal"] = info["placement_status"] == "optimal" and outcome.status == "optimal"
     return AgendaResult(placement, attends, tour_slot, rides), info
+
+
+def _levels_of(outcome: Outcome) -> tuple[int, ...]:
+    """A placement's objective levels, to compare two placements lexicographically."""
+    return tuple(outcome.values.get(name, 0) for name in ("people", "slots", "rooms", "served"))
+
+
+def _retimed(
+    previous: PreviousAgenda,
+    placement: Mapping[str, list[tuple[str, str]]],
+    tour_slot: Mapping[str, str],
+) -> int:
+    """How many previous runs of sessions and tours that still exist left their slot."""
+    count = 0
+    for sid, cells in previous.cells.items():
+        if sid in placement:
+            now = {k for k, _r in placement[sid]}
+            count += sum(1 for k, _r in cells if k not in now)
+    for tid, k in previous.tour_slot.items():
+        if tid in tour_slot and tour_slot[tid] != k:
+            count += 1
+    return count
+
+
+def _short_slots(
+    inst: AgendaInstance, previous: PreviousAgenda, fixed_slots: Sequence[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Displaced runs that cannot all keep their slots: those of slots with more runs to
+    keep than rooms that can take them (all displaced runs when no slot is that short)."""
+    displaced = [run for run in displaced_runs(inst, previous) if run in set(fixed_slots)]
+    short = []
+    for k in sorted({k for _sid, k in displaced}):
+        here = [sid for sid, kk in fixed_slots if kk == k]
+        rooms = {r for sid in here for kk, r, _c in inst.info[sid].options if kk == k}
+        if len(here) > len(rooms):
+            short.append(k)
+    return [run for run in displaced if run[1] in short] or displaced
 
 
 def _affected_sessions(inst: AgendaInstance, previous: PreviousAgenda) -> frozenset[str]:
