@@ -23,9 +23,9 @@ started from the previous plan as a hint:
    new room for the same session keeps their time and is no move), then the
    fewest person-slots changed, then preference points.
 
-Tables are re-seated by :func:`reseat_networking_slot` (a min-cost flow that
-keeps everyone who can keep their table and balances table sizes) and the
-action-planning helper in :mod:`convening.replan`.
+Tables are re-seated by :mod:`convening.solvers.tables.reseat`, which uses
+:func:`reseat_networking_slot` here (a min-cost flow that keeps everyone who
+can keep their table and balances table sizes).
 """
 
 from __future__ import annotations
