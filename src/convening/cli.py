@@ -1,7 +1,9 @@
 """The ``convening`` command line.
 
 Exit codes: 0 done; 2 the input has problems (each is listed); 3 no plan can
-keep every rule, or none was found in time.
+keep every rule, or none was found in time; 4 the CalDAV server refused the
+user or password (``publish --caldav``); 5 some calendars could not be brought
+up to date on the CalDAV server (each is listed; the site was published).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from convening.errors import (
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from convening.changes import ChangeReport
     from convening.model import Event
     from convening.options import SolveOptions
@@ -36,6 +40,8 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_INPUT = 2
 EXIT_INFEASIBLE = 3
+EXIT_CALDAV_LOGIN = 4
+EXIT_CALDAV_UPLOAD = 5
 
 _EXAMPLES = ("new_orleans", "peer_exchange")
 
@@ -124,6 +130,42 @@ def _parser() -> argparse.ArgumentParser:
     _plan_options(replan)
     replan.set_defaults(run=_run_replan)
 
+    publish = commands.add_parser(
+        "publish",
+        help="publish each person's calendar at an address nobody can guess; write links.csv",
+    )
+    publish.add_argument("folder", type=Path, help="a plan's folder (from `convening plan`)")
+    publish.add_argument(
+        "--site",
+        type=Path,
+        required=True,
+        help="the folder your web server serves (made if missing; re-publish into the same one)",
+    )
+    publish.add_argument(
+        "--base-url", required=True, help="the address the site is served at, https://…/"
+    )
+    publish.add_argument(
+        "--rotate",
+        action="store_true",
+        help="give every calendar a new address and remove the old files (when a link leaked)",
+    )
+    publish.add_argument(
+        "--ttl",
+        default="1h",
+        help="how often calendar apps should fetch again: e.g. 30m, 1h, 1d (default 1h)",
+    )
+    publish.add_argument(
+        "--caldav", metavar="URL", default=None, help="also push each participant's calendar here"
+    )
+    publish.add_argument("--user", default=None, help="the CalDAV user (with --caldav)")
+    publish.add_argument(
+        "--password-env",
+        metavar="VAR",
+        default=None,
+        help="the environment variable holding the CalDAV password (with --caldav)",
+    )
+    publish.set_defaults(run=_run_publish)
+
     demo = commands.add_parser("demo", help="plan a built-in example event")
     demo.add_argument("--example", choices=_EXAMPLES, default="new_orleans", help="which example")
     _plan_options(demo)
@@ -200,6 +242,76 @@ def _run_report(args: argparse.Namespace, out: Console) -> int:
     target = write_report(plan, args.out or args.folder / "report.html")
     out.print(f"Wrote the quality report to {escape(str(target))}")
     return EXIT_OK
+
+
+def _run_publish(args: argparse.Namespace, out: Console) -> int:
+    import os
+
+    from convening.export.publish import publish
+
+    ttl = _duration(args.ttl)
+    password = None
+    if args.caldav is not None:
+        if not args.user or not args.password_env:
+            raise ConveningError("--caldav needs --user and --password-env")
+        password = os.environ.get(args.password_env)
+        if password is None:
+            raise ConveningError(
+                f"--password-env names {args.password_env}, but no such environment variable is set"
+            )
+    elif args.user or args.password_env:
+        raise ConveningError("--user and --password-env go with --caldav")
+    report = publish(args.folder, args.site, args.base_url, rotate=args.rotate, ttl=ttl)
+    out.print(f"Published to {escape(str(report.site))}:")
+    for line in report.summary():
+        out.print(f"  {line}", markup=False)
+    if report.removed:
+        out.print("[yellow]Old addresses removed: send everyone the new links.[/]")
+    out.print(
+        f"Links to send: {escape(str(report.links[0]))} (delegations, rooms and the whole "
+        f"agenda: {escape(str(report.links[1]))}). Nothing in the site lists them."
+    )
+    if args.caldav is None:
+        return EXIT_OK
+    from convening.export.caldav_push import CalDAVLoginError, push_caldav
+
+    assert password is not None
+    try:
+        with out.status("Updating the CalDAV server…", spinner="dots"):
+            results = push_caldav(report.calendars, args.caldav, args.user, password)
+    except CalDAVLoginError as exc:
+        err = Console(stderr=True, highlight=False)
+        err.print("[bold red]Error:[/]", end=" ")
+        err.print(str(exc), markup=False)
+        return EXIT_CALDAV_LOGIN
+    failed = [r for r in results if not r.ok]
+    stored = sum(r.stored for r in results)
+    deleted = sum(r.deleted for r in results)
+    out.print(
+        f"CalDAV: {len(results)} calendars at {escape(args.caldav)}; {stored} events stored, "
+        f"{deleted} removed, {len(failed)} calendars failed."
+    )
+    for result in failed:
+        out.print(
+            f"  - {result.title} ({result.name}): {result.pending} changes not made: {result.error}",
+            markup=False,
+        )
+    if failed:
+        out.print("[red]Run the same command again to finish these calendars.[/]")
+        return EXIT_CALDAV_UPLOAD
+    return EXIT_OK
+
+
+def _duration(text: str) -> dt.timedelta:
+    import datetime as dt
+    import re
+
+    match = re.fullmatch(r"\s*(\d+)\s*(m|min|h|d)\s*", text.lower())
+    if match is None:
+        raise ConveningError(f"--ttl takes a number with m, h or d, such as 1h, not {text!r}")
+    number, unit = int(match.group(1)), match.group(2)
+    minutes = {"m": 1, "min": 1, "h": 60, "d": 1440}[unit]
+    return dt.timedelta(minutes=number * minutes)
 
 
 def _run_demo(args: argparse.Namespace, out: Console) -> int:

@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from convening.errors import ConveningError
 from convening.model import Event, Slot
 
 
@@ -278,8 +279,6 @@ class Plan:
         ConveningError
             When the data is not a plan, or is one of another event.
         """
-        from convening.errors import ConveningError
-
         if not isinstance(data, Mapping) or data.get("format") != PLAN_FORMAT:
             raise ConveningError("this is not a plan written by convening")
         if data.get("event") != event.name:

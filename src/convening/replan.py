@@ -46,7 +46,7 @@ from convening.changes import ChangeReport, diff_plans
 from convening.errors import ConveningError, InfeasibleError
 from convening.model import Event, SlotKind
 from convening.options import FREEZE, ReplanOptions
-from convening.plan import Plan, Run, SolveStatus
+from convening.plan import Plan, SolveStatus
 from convening.solvers.clock import Clock, Progress
 
 __all__ = ["FREEZE", "Replan", "ReplanOptions", "replan"]
@@ -143,7 +143,7 @@ def replan(
         frozen_slots=frozen,
         budget=budget,
     )
-    runs: list[Run] = build_runs(inst, result)  # type: ignore[assignment]
+    runs = build_runs(inst, result)
     clock.report("tables", None)
     tables = reseat_tables(event_v2, runs, previous, solve_options.table_options(), clock)
     draft = Plan(event_v2, runs, tables, SolveStatus.FEASIBLE, {})
