@@ -208,3 +208,26 @@ def test_a_published_plan_keeps_its_links_through_a_replan(
         (site / studio.split(",")[3].rsplit("/", 1)[1]).read_bytes()
     )
     assert {str(v["STATUS"]) for v in studio_cal.walk("VEVENT")} == {"CANCELLED"}
+
+
+def test_a_presenter_away_is_told_first_and_freeze_slots_says_why_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from convening import solve, write_outputs
+    from convening.options import SolveOptions
+    from tests.factories import harbor, presenter_late, unpinned
+
+    event = harbor()
+    v1 = tmp_path / "v1"
+    write_outputs(solve(event, SolveOptions(time_limit=5, seed=1, workers=2)), v1)
+    changed = write_event(presenter_late(unpinned(event)), tmp_path / "late.xlsx")
+    base = ["replan", str(changed), "--previous", str(v1), *OPTIONS]
+    assert main([*base, "--out", str(tmp_path / "v2")]) == EXIT_OK
+    text = " ".join(capsys.readouterr().out.split())
+    assert "1 session runs changed time (tell their presenters first: spk1)." in text
+    assert "- s1: slot tue -> wed" in text
+    assert "0 session runs changed room only (same time)." in text
+    assert main([*base, "--out", str(tmp_path / "v3"), "--freeze", "slots"]) == EXIT_INFEASIBLE
+    err = capsys.readouterr().err
+    assert "s1 in slot tue" in err and "spk1" in err
+    assert not (tmp_path / "v3").exists()
