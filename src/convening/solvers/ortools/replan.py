@@ -846,16 +846,20 @@ def replan_agenda(
         ("touched slots", lambda sid, k, _r: sid in affected or k in hot),
         ("everything", None),
     ]
+    # Each tier's share follows from the budget alone (never from the time the tiers
+    # before took), so the re-plan does not depend on the machine's speed: a half, then
+    # a quarter and a quarter; what a tier not needed leaves goes to the assignment.
     stage_budget = budget * _PLACEMENT_SHARE
-    start = clock.elapsed()
+    shares = [stage_budget / 2, stage_budget / 4, stage_budget / 4]
+    spent = 0.0
     best: tuple[Outcome, dict[str, list[tuple[str, str]]], dict[str, str]] | None = None
     for i, (name, allowed) in enumerate(tiers):
-        left = max(0.5, stage_budget - (clock.elapsed() - start))
         placement_model = ReplanPlacement(
             inst, previous, options, fixed, frozen, allowed, fixed_slots
         )
         placement_model.hint()
-        share = left if i == len(tiers) - 1 else left / 2
+        share = max(0.5, shares[i])
+        spent += share
         found = placement_model.solve(share, clock)
         logger.info("re-plan placement (%s): %s", name, found[0].status)
         if found[0].found and (best is None or _levels_of(found[0]) > _levels_of(best[0])):
@@ -893,7 +897,7 @@ def replan_agenda(
                 proven=True,
             )
         raise InfeasibleError("No re-planned agenda was found in time; raise the time limit.")
-    left = max(0.5, budget - clock.elapsed())
+    left = max(0.5, budget - spent)
     model = ReplanAssignment(inst, previous, placement, tour_slot, options, frozen)
     model.hint()
     outcome, attends, rides = model.solve(left, clock)
