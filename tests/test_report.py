@@ -93,7 +93,7 @@ def test_metrics_warnings_and_advice_are_shown(plan: Plan, page: str) -> None:
     assert "solve_seconds" not in text  # wall-clock time would make two reports differ
     (warning,) = plan.event.warnings
     assert str(warning) in text
-    assert plan.status.advice in text
+    assert plan.status.cli_advice in text
     # The worst-off table names the worst-off person first.
     assert text.index("Cohoes Three (c3)") < text.index("Buffalo Three (b3)")
 

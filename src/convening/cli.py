@@ -27,6 +27,7 @@ from convening.errors import (
     EventError,
     InfeasibleError,
     Problem,
+    in_cli_words,
 )
 
 if TYPE_CHECKING:
@@ -61,15 +62,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.run(args, out)
     except EventError as exc:
-        _print_problems(err, exc.problems, exc.warnings)
+        _print_problems(err, exc.problems, _shown_warnings(exc.warnings, args), exc)
         return EXIT_INPUT
     except InfeasibleError as exc:
         err.print("[bold red]No plan:[/]", end=" ")
-        err.print(str(exc), markup=False)
+        err.print(in_cli_words(str(exc)), markup=False)
         return EXIT_INFEASIBLE
     except ConveningError as exc:
         err.print("[bold red]Error:[/]", end=" ")
-        err.print(str(exc), markup=False)
+        err.print(in_cli_words(str(exc)), markup=False)
         return EXIT_INPUT
     except OSError as exc:
         # A path the planner gave that cannot be read or written: say so, without a traceback.
@@ -89,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check an event workbook and summarise it")
     check.add_argument("event", type=Path, help="EVENT.xlsx or a folder of CSV files")
+    _warning_options(check)
     check.set_defaults(run=_run_check)
 
     template = commands.add_parser("template", help="write a blank event workbook to fill in")
@@ -129,6 +131,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     _plan_options(replan)
     replan.set_defaults(run=_run_replan)
+
+    survey = commands.add_parser(
+        "import-survey",
+        help="fill an event's preferences from a survey export (Google Forms, Qualtrics, ...)",
+    )
+    survey.add_argument(
+        "survey", type=Path, metavar="SURVEY", help="the survey export, .csv or .xlsx"
+    )
+    survey.add_argument(
+        "--event", type=Path, required=True, help="EVENT.xlsx or a folder of CSV files (unchanged)"
+    )
+    survey.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="NEW_EVENT",
+        help="the new event: NEW_EVENT.xlsx, or a folder for CSV files",
+    )
+    survey.add_argument("--force", action="store_true", help="replace --out if it exists")
+    survey.add_argument(
+        "--id-column",
+        default=None,
+        metavar="COL",
+        help="the header of the column that says who answered (default: Email, Username, "
+        "Participant ID or Name)",
+    )
+    _warning_options(survey)
+    survey.set_defaults(run=_run_import_survey)
 
     publish = commands.add_parser(
         "publish",
@@ -173,7 +203,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warning_options(parser: argparse.ArgumentParser) -> None:
+    from convening.builder import WARNING_KINDS
+
+    parser.add_argument(
+        "--ignore-warnings",
+        action="append",
+        default=[],
+        choices=sorted(WARNING_KINDS),
+        metavar="KIND",
+        help="do not print warnings of this kind (repeatable): "
+        + ", ".join(sorted(WARNING_KINDS)),
+    )
+
+
 def _plan_options(parser: argparse.ArgumentParser) -> None:
+    _warning_options(parser)
     parser.add_argument("--out", type=Path, required=True, help="folder for the plan's files")
     parser.add_argument(
         "--time-limit",
@@ -212,8 +257,27 @@ def _run_check(args: argparse.Namespace, out: Console) -> int:
 
     event = read_event(args.event)
     _print_summary(out, event)
-    _print_warnings(out, event.warnings)
+    _print_warnings(out, _shown_warnings(event.warnings, args))
     out.print(f"{args.event}: no problems found.", style="green", markup=False)
+    return EXIT_OK
+
+
+def _run_import_survey(args: argparse.Namespace, out: Console) -> int:
+    from convening.io import read_event
+    from convening.io.survey import _refuse_existing, survey_preferences
+    from convening.io.writer import write_event
+
+    target = Path(args.out)
+    if target.resolve() == Path(args.event).resolve():
+        raise ConveningError("--out must be a new path, not the --event one")
+    _refuse_existing(target, force=args.force)
+    event = read_event(args.event)
+    result = survey_preferences(args.survey, event, id_column=args.id_column)
+    _print_warnings(out, result.warnings)
+    write_event(result.event, target)
+    out.print(result.summary(), markup=False)
+    _print_warnings(out, _shown_warnings(result.event.warnings, args))
+    out.print(f"[green]Wrote {escape(str(target))}[/]; check it with `convening check`.")
     return EXIT_OK
 
 
@@ -353,7 +417,7 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
             )
     previous = read_plan(args.previous)
     event = read_event(args.event)
-    _print_warnings(out, event.warnings)
+    _print_warnings(out, _shown_warnings(event.warnings, args))
     options = ReplanOptions(
         solve=_solve_options(args),
         freeze=freeze,
@@ -441,7 +505,7 @@ def _plan_and_write(event: Event, args: argparse.Namespace, out: Console) -> int
     # Refuse a folder that cannot take the plan before spending the time limit on it.
     check_output_folder(args.out, force=args.force)
     _print_summary(out, event)
-    _print_warnings(out, event.warnings)
+    _print_warnings(out, _shown_warnings(event.warnings, args))
     plan = _solve_with_progress(event, args, out)
     from convening.export import write_outputs
 
@@ -475,7 +539,7 @@ def _solve_with_progress(event: Event, args: argparse.Namespace, out: Console) -
         plan = solve(event, _solve_options(args), progress=progress)
     out.print(
         f"Planned in {time.monotonic() - started:.1f} s: [bold]{plan.status.value}[/]. "
-        f"{plan.status.advice}"
+        f"{plan.status.cli_advice}"
     )
     _warn_if_not_repeatable(out, plan)
     return plan
@@ -493,12 +557,26 @@ def _warn_if_not_repeatable(out: Console, plan: Plan) -> None:
 # -- printing -------------------------------------------------------------------------------
 
 
+def _shown_warnings(problems: Sequence[Problem], args: argparse.Namespace) -> list[Problem]:
+    """The warnings to print: all but the kinds named with --ignore-warnings."""
+    from convening.builder import WARNING_KINDS, warning_class
+
+    hidden = tuple(WARNING_KINDS[k] for k in getattr(args, "ignore_warnings", None) or ())
+    return [p for p in problems if not issubclass(warning_class(p), hidden)]
+
+
 def _print_problems(
-    console: Console, problems: Sequence[Problem], warnings: Sequence[Problem] = ()
+    console: Console,
+    problems: Sequence[Problem],
+    warnings: Sequence[Problem] = (),
+    error: EventError | None = None,
 ) -> None:
+    from convening.io.survey import SurveyError
+
     count = len(problems)
+    before = "importing the survey" if isinstance(error, SurveyError) else "planning"
     console.print(
-        f"[bold red]{count} problem{'s' if count != 1 else ''} must be fixed before planning:[/]"
+        f"[bold red]{count} problem{'s' if count != 1 else ''} must be fixed before {before}:[/]"
     )
     for problem in problems:
         console.print(f"  - {problem}", markup=False)

@@ -47,6 +47,8 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
         "delegation": 0.5,
         "topic": 20.0,
         "room_fit": 0.02,
+        "interest": 0.1,
+        "balance": 0.01,
         "tours": 1.0,
     }
 )
@@ -207,8 +209,11 @@ class SolveOptions:
         against 0.1 point for each person); ``delegation``: per delegation pair
         in one breakout run (penalty for ``spread``, bonus for ``together``);
         ``topic``: per pair of same-topic sessions in one slot; ``room_fit``:
-        per empty seat; ``tours``: per tour point (tours are solved separately,
-        so this only matters in lexicographic mode).
+        per empty seat; ``interest``: per unit of interest of a place nobody
+        ranked (3 for a session on one of the person's own ``topics``, 1 on one
+        of their city's); ``balance``: per person already in a run when one more
+        who did not rank it joins (room balance); ``tours``: per tour point
+        (tours are solved separately, so this only matters in lexicographic mode).
     lexicographic
         If given, term names in priority order: the first is maximised, kept,
         then the next, and so on (each level gets an equal share of the time);

@@ -93,7 +93,7 @@ def plan_report_html(plan: Plan) -> str:
         f"<h1>{_e(title)}</h1>",
         f'<p class="sub">{_e(where)}</p>',
         "<h2>Status</h2>",
-        f'<p><span class="status">{_e(plan.status.value)}</span>: {_e(plan.status.advice)}</p>',
+        f'<p><span class="status">{_e(plan.status.value)}</span>: {_e(plan.status.cli_advice)}</p>',
     ]
     parts += _act_on_first(plan)
     parts += _metrics(plan)
@@ -212,7 +212,8 @@ def _pictures(plan: Plan) -> list[str]:
                 root_figure(plot_preference_outcome(plan)),
                 "Preference outcome",
                 "Each person's breakout points as a share of the best they could have had "
-                "(9 − rank for ranks 1–8, over their best ranks for the slots they attend).",
+                "(9 − rank for ranks 1–8, over their best ranks for the slots they attend and do "
+                "not present in); the lowest share is the worst-off share of the metrics.",
             )
         )
         out += _worst_off_table(table)

@@ -182,7 +182,7 @@ def _plan_agenda(
     from convening.solvers.ortools.agenda import solve_agenda
 
     if options.method == "greedy":
-        result = solve_greedy(inst, options.seed)
+        result = solve_greedy(inst, options.seed, options.spread)
         if result is None:
             raise InfeasibleError("The greedy agenda got stuck; use another method or add seats.")
         return result, False, {"method": "greedy", "solver_gap": None}

@@ -16,7 +16,7 @@ __all__ = [
     "write_outputs",
 ]
 
-#: What a plan writes into its folder; ``--force`` removes exactly these first.
+#: What a plan writes into its folder; ``force=True`` removes exactly these first.
 OUTPUT_NAMES = (
     "plan.xlsx",
     "plan.json",
@@ -120,11 +120,11 @@ def check_output_folder(out: str | Path, *, force: bool = False) -> None:
     """
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
-        raise OutputFolderError(f"{folder} is a file; --out names a folder")
+        raise OutputFolderError(f"{folder} is a file; plans are written into a folder")
     if folder.is_dir() and any(folder.iterdir()):
         if not force:
             raise OutputFolderError(
-                f"{folder} is not empty; choose a new folder, or pass --force to replace "
+                f"{folder} is not empty; choose a new folder, or pass force=True to replace "
                 "the files of an earlier plan there"
             )
         others = sorted(

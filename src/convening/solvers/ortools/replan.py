@@ -44,7 +44,7 @@ from convening.model import SlotKind
 from convening.solvers.clock import Clock
 from convening.solvers.instance import AgendaInstance, AgendaResult, demand, presenting_in
 from convening.solvers.ortools.common import CpSat, Outcome, optimize, placement_of
-from convening.solvers.ortools.flow import SeatingError, fill_fallback, seat_slot
+from convening.solvers.ortools.flow import Guide, SeatingError, fill_fallback, seat_slot
 
 if TYPE_CHECKING:
     from convening.options import SolveOptions
@@ -715,7 +715,13 @@ class ReplanAssignment:
         tour_slots = {s.slot_id for s in self.inst.tour_slots}
         session_waiting = [key for key in waiting if key[1] not in tour_slots]
         try:
-            attends = fill_fallback(self.inst, self.placement, attends, session_waiting)
+            attends = fill_fallback(
+                self.inst,
+                self.placement,
+                attends,
+                session_waiting,
+                Guide.of(self.inst, self.options),
+            )
         except SeatingError as err:
             raise InfeasibleError(f"People cannot be seated: {err}.") from None
         rides = self._seat_riders(rides, [key for key in waiting if key[1] in tour_slots])
