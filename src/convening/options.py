@@ -58,7 +58,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
 WALL_SAFETY_FACTOR = 10.0
 
 #: What ``ReplanOptions.freeze`` accepts.
-FREEZE = ("none", "sessions")
+FREEZE = ("none", "slots", "sessions")
 
 _SPREAD = ("spread", "together", "indifferent")
 _METHODS = ("auto", "whole", "decomposed", "greedy")
@@ -326,7 +326,11 @@ class ReplanOptions:
         the other solve options do not apply to a re-plan.
     freeze
         ``"none"`` (default): sessions and tours may move where the change
-        requires it; ``"sessions"``: every session run and tour that still
+        requires it (another room of the same slot before another slot);
+        ``"slots"``: every session run and tour that still exists keeps its
+        slot, while rooms may change (an error naming the runs, and what
+        would let them keep their slots, if the change makes that
+        impossible); ``"sessions"``: every session run and tour that still
         exists keeps its slot and room (an error if the change makes that
         impossible).
     freeze_before
