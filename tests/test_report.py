@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from convening import Plan
 from convening.export.report import write_report
 from convening.plotting import plot_new_peers
-from convening.report import plan_report_html, png_bytes
+from convening.report import PICTURES, plan_report_html, png_bytes, report_pngs
 from tests.plotting.plans import two_day_event, two_day_plan
 
 NAME = "<script>alert('x')</script> & friends"
@@ -138,6 +138,18 @@ def test_same_plan_gives_the_same_bytes(plan: Plan, page: str) -> None:
     assert b"Software" not in png
     assert b"matplotlib" not in png
     assert b"tIME" not in png
+
+
+def test_pictures_drawn_apart_make_the_same_page(plan: Plan, page: str) -> None:
+    # A large plan's pictures are drawn in other processes, some in each.
+    heat_map = report_pngs(plan, ["city_meetings"])
+    others = report_pngs(plan, [name for name in PICTURES if name != "city_meetings"])
+    assert set(heat_map) == {"city_meetings"}
+    assert set(heat_map) | set(others) == set(PICTURES)
+    assert plan_report_html(plan, drawn={**heat_map, **others}) == page
+    # Only the pictures a plan has are drawn.
+    bare = attrs.evolve(plan, tables=[])
+    assert set(report_pngs(bare, PICTURES)) == set(PICTURES) - {"city_meetings", "new_peers"}
 
 
 def test_plan_without_tables_or_preferences_says_so() -> None:

@@ -49,15 +49,14 @@ class SolveStatus(StrEnum):
     """How good the solver says a plan is, honestly.
 
     ``OPTIMAL``: proven best for the objective. ``FEASIBLE``: satisfies every
-    hard rule; the gap to the best possible is in the metrics. ``INFEASIBLE``:
-    proven that no plan exists. ``NO_SOLUTION``: none found within the time
-    limit (nothing proven).
+    hard rule; the gap to the best possible is in the metrics. A plan always
+    has one of the two: when no plan can keep the rules, or none was found in
+    time, :func:`convening.solve` raises :class:`~convening.errors.InfeasibleError`
+    instead of returning a plan.
     """
 
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
-    INFEASIBLE = "infeasible"
-    NO_SOLUTION = "no_solution"
 
     @property
     def advice(self) -> str:
@@ -68,13 +67,6 @@ class SolveStatus(StrEnum):
                 "This plan keeps every rule; a longer time limit "
                 "(SolveOptions(time_limit=...)) may improve the scores."
             ),
-            SolveStatus.INFEASIBLE: (
-                "No plan can keep every rule: add rooms, seats or slots, or remove pins."
-            ),
-            SolveStatus.NO_SOLUTION: (
-                "No plan was found in time: raise the time limit "
-                "(SolveOptions(time_limit=...)), or check the event (convening.checks.check_event)."
-            ),
         }[self]
 
     @property
@@ -83,10 +75,6 @@ class SolveStatus(StrEnum):
         return {
             SolveStatus.FEASIBLE: (
                 "This plan keeps every rule; a longer --time-limit may improve the scores."
-            ),
-            SolveStatus.NO_SOLUTION: (
-                "No plan was found in time: raise --time-limit, or check the event "
-                "with `convening check`."
             ),
         }.get(self, self.advice)
 

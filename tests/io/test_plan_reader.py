@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from convening import ConveningError, read_plan, write_outputs
+from convening import ConveningError, SolveStatus, read_plan, write_outputs
 from tests.test_validate import sample_plan
 
 
@@ -39,5 +39,19 @@ def test_damaged_or_foreign_plan_data_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConveningError, match="damaged"):
         read_plan(tmp_path / "out")
     data_path.write_text(json.dumps({"format": "convening-plan/1", "event": "Peer exchange"}))
+    with pytest.raises(ConveningError, match="damaged"):
+        read_plan(tmp_path / "out")
+
+
+@pytest.mark.parametrize("status", ["infeasible", "no_solution"])
+def test_a_plan_is_never_infeasible_or_without_solution(tmp_path: Path, status: str) -> None:
+    # Those outcomes raise InfeasibleError and give no plan, so plan data that claims one
+    # was not written by convening.
+    write_outputs(sample_plan(), tmp_path / "out")
+    data_path = tmp_path / "out" / "plan.json"
+    data = json.loads(data_path.read_text())
+    assert data["status"] in {s.value for s in SolveStatus}
+    data["status"] = status
+    data_path.write_text(json.dumps(data))
     with pytest.raises(ConveningError, match="damaged"):
         read_plan(tmp_path / "out")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
+from typing import Any
 
 from convening.errors import ConveningError
 from convening.plan import Plan
@@ -11,6 +13,7 @@ from convening.plan import Plan
 __all__ = [
     "KEPT_NAMES",
     "OUTPUT_NAMES",
+    "PARALLEL_REPORT_PARTICIPANTS",
     "OutputFolderError",
     "check_output_folder",
     "write_outputs",
@@ -33,6 +36,14 @@ OUTPUT_NAMES = (
 #: What a plan folder may hold that ``--force`` keeps: the secret that publishing
 #: derives calendar addresses from, so links already sent keep working.
 KEPT_NAMES = ("publish-secret",)
+
+#: From this many participants, the report's pictures are drawn beside the other files.
+PARALLEL_REPORT_PARTICIPANTS = 200
+#: The report's pictures (convening.report.PICTURES) each forked process draws.
+_REPORT_PARTS = (
+    ("city_meetings",),
+    ("agenda_grid", "preference_outcome", "new_peers", "itinerary"),
+)
 
 
 class OutputFolderError(ConveningError):
@@ -81,34 +92,55 @@ def write_outputs(
     OutputFolderError
         When ``out`` is a file, or holds other files and ``force`` is not set.
     """
+    from convening._files import write_text_atomic
     from convening.export.calendars import write_calendars
     from convening.export.html import write_agenda_html
     from convening.export.plan_file import write_plan_file
-    from convening.export.report import write_report
     from convening.export.workbook import write_plan_workbook
     from convening.io.writer import write_event
+    from convening.report import plan_report_html, report_pngs
+    from convening.solvers.chains import run_chains
 
     folder = Path(out)
     _prepare(folder, force)
-    written = [write_plan_workbook(plan, folder / "plan.xlsx")]
-    # The event and the plan's own data make the folder readable again (read_plan).
-    written.append(write_event(plan.event, folder / "event.xlsx"))
-    written.append(write_plan_file(plan, folder / "plan.json"))
-    written += write_calendars(plan, folder, previous_dir=previous)
-    write_agenda_html(plan, folder / "agenda.html")
-    written.append(folder / "agenda.html")
-    written.append(write_report(plan, folder / "report.html"))
-    if previous is not None:
-        from convening.export.publish import carry_publish_secret
 
-        # The same secret gives the same calendar addresses, so subscribers follow the re-plan.
-        carried = carry_publish_secret(previous, folder)
-        if carried is not None:
-            written.append(carried)
-    if csv:
-        from convening.export.csv import write_plan_csv
+    def files() -> list[Path]:
+        written = [write_plan_workbook(plan, folder / "plan.xlsx")]
+        # The event and the plan's own data make the folder readable again (read_plan).
+        written.append(write_event(plan.event, folder / "event.xlsx"))
+        written.append(write_plan_file(plan, folder / "plan.json"))
+        written += write_calendars(plan, folder, previous_dir=previous)
+        write_agenda_html(plan, folder / "agenda.html")
+        written.append(folder / "agenda.html")
+        if previous is not None:
+            from convening.export.publish import carry_publish_secret
 
-        written += write_plan_csv(plan, folder / "csv")
+            # The same secret gives the same calendar addresses, so subscribers follow the
+            # re-plan.
+            carried = carry_publish_secret(previous, folder)
+            if carried is not None:
+                written.append(carried)
+        if csv:
+            from convening.export.csv import write_plan_csv
+
+            written += write_plan_csv(plan, folder / "csv")
+        return written
+
+    # The report's pictures take as long as every other file together on a large plan, and
+    # their bytes cannot change, so they are drawn in two forked processes meanwhile, the
+    # city-meetings heat map (the longest) apart (Linux; see convening.solvers.chains).
+    # Each part makes the same bytes wherever it runs, so the files never depend on it.
+    def part(index: int) -> Any:
+        if index == 0:
+            return files()
+        return report_pngs(plan, _REPORT_PARTS[index - 1])
+
+    parallel = len(plan.event.participants) >= PARALLEL_REPORT_PARTICIPANTS
+    parts = run_chains(part, 1 + len(_REPORT_PARTS) if parallel else 1, deadline=math.inf)
+    written: list[Path] = parts[0]
+    drawn = {name: png for pictures in parts[1:] for name, png in pictures.items()}
+    page = plan_report_html(plan, drawn=drawn)
+    written.append(write_text_atomic(folder / "report.html", page))
     return sorted(written)
 
 
