@@ -112,8 +112,8 @@ def test_the_sample_plans_files_keep_their_bytes(tmp_path: Path) -> None:
 def test_a_large_plans_report_is_drawn_beside_the_other_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from convening import parallel as chains
     from convening.export import outputs
-    from convening.solvers import chains
 
     parts: list[int] = []
     run_chains = chains.run_chains

@@ -98,8 +98,8 @@ def write_outputs(
     from convening.export.plan_file import write_plan_file
     from convening.export.workbook import write_plan_workbook
     from convening.io.writer import write_event
+    from convening.parallel import run_chains
     from convening.report import plan_report_html, report_pngs
-    from convening.solvers.chains import run_chains
 
     folder = Path(out)
     _prepare(folder, force)
@@ -128,7 +128,7 @@ def write_outputs(
 
     # The report's pictures take as long as every other file together on a large plan, and
     # their bytes cannot change, so they are drawn in two forked processes meanwhile, the
-    # city-meetings heat map (the longest) apart (Linux; see convening.solvers.chains).
+    # city-meetings heat map (the longest) apart (Linux; see convening.parallel).
     # Each part makes the same bytes wherever it runs, so the files never depend on it.
     def part(index: int) -> Any:
         if index == 0:
