@@ -138,6 +138,9 @@ def _params(
     w = options.workers if workers is None else workers
     p.num_workers = max(1, w)
     p.random_seed = options.seed
+    # CP-SAT's own Ctrl-C handler would end the search quietly (the plan then written as if
+    # complete) and leave Ctrl-C unhandled afterwards; Python's raises KeyboardInterrupt.
+    p.catch_sigint_signal = False
     p.max_time_in_seconds = max(0.05, budget if wall_cap is None else wall_cap)
     if options.deterministic or p.num_workers == 1:
         # Interleaving runs CP-SAT's whole portfolio (LNS included) in deterministic batches;
