@@ -325,7 +325,7 @@ def _check_limits(event: Event, out: ProblemLog) -> None:
                         _check_text(text, name, out, sheet, row, name)
             for name in _LIMITED_COUNTS.get(attr, ()):
                 value = getattr(item, name, None)
-                if _is_int(value) and value > MAX_COUNT:
+                if isinstance(value, int) and value > MAX_COUNT:
                     out.error(f"must be at most {MAX_COUNT:,}", sheet, row, name, value)
             for name in _TIMES.get(attr, ()):
                 value = getattr(item, name, None)
