@@ -9,12 +9,15 @@ reported with its sheet, Excel row, column and value before any solving.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from convening.cli import EXIT_INPUT, main
+from convening.io import reader
 from tests.io.books import base_rows, problems_of, set_cell, write_book
 
 HUGE = 4 * 10**18
@@ -108,3 +111,70 @@ def test_check_reports_them_without_a_traceback(
     assert "participants row 4, column name" in printed
     assert "rooms row 2, column capacity" in printed
     assert "Traceback" not in printed
+
+
+# -- files that are damaged, hostile or ambiguous ---------------------------------------------
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reader, "MAX_UNPACKED_BYTES", 4 * 2**20)
+    path = write_book(base_rows(), tmp_path / "event")
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * (8 * 2**20))  # 8 kB packed
+    assert path.stat().st_size < 100_000
+    errors, _ = problems_of(path)
+    assert len(errors) == 1
+    assert "would unpack to 8 MB" in errors[0].message
+
+
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_a_sheet_with_more_rows_than_any_event_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str
+) -> None:
+    monkeypatch.setattr(reader, "MAX_ROWS", 30)
+    rows = base_rows()
+    rows["preferences"] += [
+        {"participant_id": "c1-a", "item_id": "x2", "rank": 2} for _ in range(40)
+    ]
+    errors, _ = problems_of(write_book(rows, tmp_path / "event", form))
+    assert [(p.sheet, p.row) for p in errors] == [("preferences", 31)]
+    assert "more than 30 rows" in errors[0].message
+
+
+def test_a_password_protected_workbook_gets_advice_about_the_password(tmp_path: Path) -> None:
+    # An encrypted Office file is a compound file holding an EncryptionInfo stream.
+    head = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000
+    path = tmp_path / "event.xlsx"
+    path.write_bytes(head + "EncryptionInfo".encode("utf-16-le") + b"\0" * 1000)
+    errors, _ = problems_of(path)
+    assert "protected with a password" in errors[0].message
+    assert "save it as an Excel Workbook" not in errors[0].message
+
+
+CSV_DAMAGE = [
+    # what is written into rooms.csv (header + 3 rows), the row reported, words
+    (b'room_id,name,capacity\nhall,Main hall,100\nr1,"Room 1,12\nr2,Room 2,12\n', 3, "quote"),
+    (b"room_id,name,capacity\nhall,Main hall,100\nr1,Room 1,12\nr2,Ro\0om 2,12\n", 4, "NUL"),
+]
+
+
+@pytest.mark.parametrize(("content", "row", "words"), CSV_DAMAGE, ids=["quote", "nul"])
+def test_a_damaged_csv_file_is_reported_at_its_row(
+    tmp_path: Path, content: bytes, row: int, words: str
+) -> None:
+    folder = write_book(base_rows(), tmp_path / "event", "csv")
+    (folder / "rooms.csv").write_bytes(content)
+    errors, _ = problems_of(folder)
+    found = [p for p in errors if words in p.message]
+    assert [(p.sheet, p.row) for p in found] == [("rooms", row)]
+
+
+def test_two_files_for_one_sheet_are_an_error_not_a_silent_choice(tmp_path: Path) -> None:
+    folder = write_book(base_rows(), tmp_path / "event", "csv")
+    shutil.copy(folder / "cities.csv", folder / "Cities.csv")
+    errors, _ = problems_of(folder)
+    assert any(
+        p.sheet == "cities" and "'Cities'" in p.message and "'cities'" in p.message for p in errors
+    )
