@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from convening.errors import Problem, ProblemLog
-from convening.model import Role, RuleKind, SessionKind, SlotKind, unchecked_event
+from convening.model import Role, RuleKind, SessionKind, Slot, SlotKind, unchecked_event
 
 if TYPE_CHECKING:
-    from convening.model import Event, Participant, Slot
+    from convening.model import Event, Participant
 
 __all__ = ["ID_PATTERN", "check_event", "is_valid_id"]
 
@@ -707,7 +707,7 @@ def _check_times(event: Event, out: ProblemLog) -> None:
         if slot.end > slot.start:
             by_kind[slot.kind].append(slot)
     for kind, slots in by_kind.items():
-        slots.sort(key=lambda s: (s.start, s.end, s.slot_id))
+        slots.sort(key=Slot.sort_key)
         for a_index, a in enumerate(slots):
             for b in slots[a_index + 1 :]:
                 if b.start >= a.end:
@@ -721,7 +721,7 @@ def _check_times(event: Event, out: ProblemLog) -> None:
                 )
     activity = sorted(
         (s for s in event.slots if s.kind.is_activity and s.end > s.start),
-        key=lambda s: (s.start, s.end, s.slot_id),
+        key=Slot.sort_key,
     )
     for a_index, a in enumerate(activity):
         for b in activity[a_index + 1 :]:

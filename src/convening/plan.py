@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from convening.model import Event
+from convening.model import Event, Slot
 
 
 def _sorted_ids(ids: Iterable[str]) -> tuple[str, ...]:
@@ -311,7 +311,7 @@ class Plan:
     def itinerary_rows(self) -> Iterator[ItineraryRow]:
         """Every participant's activities, by participant then time."""
         slots = self.event.slot_by_id
-        order = {s.slot_id: i for i, s in enumerate(sorted(self.event.slots, key=_key))}
+        order = {s.slot_id: i for i, s in enumerate(sorted(self.event.slots, key=Slot.sort_key))}
         items: list[tuple[str, str, Run | Table]] = []
         for (pid, slot_id), acts in self._activity.items():
             for act in acts:
@@ -433,7 +433,3 @@ def _plain(value: Any) -> Any:
 
 def _act_id(item: Run | Table) -> str:
     return item.activity_id
-
-
-def _key(slot: Any) -> tuple[Any, ...]:
-    return (slot.start, slot.end, slot.slot_id)

@@ -24,7 +24,7 @@ from functools import cached_property
 
 import attrs
 
-from convening.model import Event, Participant, Session, SlotKind, Tour
+from convening.model import Event, Participant, Session, Slot, SlotKind, Tour
 
 __all__ = ["AgendaInstance", "Placement", "RunKey", "rank_score"]
 
@@ -333,10 +333,7 @@ def build_runs(inst: AgendaInstance, result: AgendaResult) -> list[object]:
     for (pid, slot_id), sid in result.attends.items():
         people.setdefault((sid, slot_id), []).append(pid)
     runs: list[object] = []
-    order = {
-        s.slot_id: i
-        for i, s in enumerate(sorted(inst.event.slots, key=lambda s: (s.start, s.end, s.slot_id)))
-    }
+    order = {s.slot_id: i for i, s in enumerate(sorted(inst.event.slots, key=Slot.sort_key))}
     for sid in sorted(result.placement):
         session = inst.event.session_by_id[sid]
         for slot_id, room_id in result.placement[sid]:

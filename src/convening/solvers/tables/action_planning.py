@@ -16,14 +16,13 @@ import logging
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from ortools.graph.python import linear_sum_assignment
-
 from convening.errors import InfeasibleError
 from convening.model import Delegation, Event, Participant, Slot, SlotKind
 from convening.plan import ActivityKind, Table
+from convening.solvers.ortools.matching import assign
 
 if TYPE_CHECKING:
-    from convening.solvers.tables import TableOptions
+    from convening.options import TableOptions
 
 __all__ = ["parties", "seat_action_planning"]
 
@@ -70,7 +69,7 @@ def seat_action_planning(event: Event, options: TableOptions | None = None) -> l
     InfeasibleError
         When more facilitators are present than delegations to coach.
     """
-    from convening.solvers.tables import TableOptions
+    from convening.options import TableOptions
 
     options = options or TableOptions()
     city_topics: dict[str, set[str]] = {}
@@ -90,8 +89,9 @@ def seat_action_planning(event: Event, options: TableOptions | None = None) -> l
         cities, coaches = parties(event, slot)
         match: dict[str, str] = {}
         if coaches:
-            assignment = linear_sum_assignment.SimpleLinearSumAssignment()
-            for i, coach in enumerate(coaches):
+            costs: list[list[int]] = []
+            for coach in coaches:
+                row = []
                 for j, d in enumerate(cities):
                     score = TOPIC_SCORE * len(set(coach.topics) & city_topics[d.city_id])
                     times = coached[(coach.participant_id, d.city_id)]
@@ -102,16 +102,10 @@ def seat_action_planning(event: Event, options: TableOptions | None = None) -> l
                     if d.city_id in uncoached:
                         score += UNCOACHED_SCORE
                     # A small preference for earlier cities keeps ties stable.
-                    assignment.add_arc_with_cost(i, j, -(score * 1000) + j)
-            # Stand-ins for the missing coaches make the assignment square, as the solver needs.
-            for i in range(len(coaches), len(cities)):
-                for j in range(len(cities)):
-                    assignment.add_arc_with_cost(i, j, 0)
-            if assignment.solve() != assignment.OPTIMAL:  # pragma: no cover - always solvable
-                raise InfeasibleError(f"No coach assignment in slot {slot.slot_id}.")
-            for i, coach in enumerate(coaches):
-                city_id = cities[assignment.right_mate(i)].city_id
-                match[city_id] = coach.participant_id
+                    row.append(-(score * 1000) + j)
+                costs.append(row)
+            for coach, j in zip(coaches, assign(costs), strict=True):
+                match[cities[j].city_id] = coach.participant_id
         uncoached = set()
         number = 0
         for d in cities:
