@@ -98,3 +98,16 @@ def test_the_lock_is_reentrant_within_one_run(tmp_path: Path) -> None:
     with folder_lock(target), replace_folder(target) as new:
         _fill(new, {"a.txt": "a"})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_link_to_a_folder_has_the_folder_replaced(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    with replace_folder(real) as new:
+        _fill(new, {"a.txt": "old"})
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    with replace_folder(link, force=True) as new:
+        _fill(new, {"a.txt": "new"})
+    assert link.is_symlink()
+    assert (link / "a.txt").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]

@@ -54,7 +54,8 @@ class OutputFolderError(ConveningError):
 
 
 def _absolute(folder: str | os.PathLike[str]) -> Path:
-    path = Path(os.path.abspath(folder))
+    # Through links: a link to a folder gets the folder replaced, not the link.
+    path = Path(os.path.realpath(folder))
     if not path.name:
         raise OutputFolderError(f"{folder} cannot hold a plan; name a folder inside it")
     return path
@@ -313,8 +314,8 @@ def check_folder(
     """
     target = _absolute(folder)
     for path in protect:
-        given = Path(os.path.abspath(path))
-        if _inside(given, target) or _inside(target, given):
+        given = Path(os.path.realpath(path))
+        if _inside(given, target):
             raise OutputFolderError(
                 f"{given} is inside the output folder {target}: the plan would replace it; "
                 "choose another folder for the plan"
@@ -344,7 +345,7 @@ def check_folder(
     # Find an unwritable place before any work is spent on what would go there.
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        probe = _sibling(target, f"new-{os.getpid()}-{secrets.token_hex(4)}")
+        probe = _sibling(target, f"probe-{os.getpid()}-{secrets.token_hex(4)}")
         probe.mkdir()
         probe.rmdir()
     except OSError as exc:

@@ -117,7 +117,7 @@ def test_never_writes_over_the_input(tmp_path: Path) -> None:
     out = tmp_path / "out"
     write_outputs(sample_plan(), out)
     before = _tree(out)
-    for given in (out / "event.xlsx", out / "csv", tmp_path):
+    for given in (out / "event.xlsx", out / "csv", out):
         with pytest.raises(OutputFolderError, match="inside the output folder"):
             write_outputs(sample_plan(), out, force=True, protect=[given])
     assert _tree(out) == before
