@@ -155,3 +155,20 @@ def test_a_second_run_into_the_same_folder_is_refused(
         child.wait()
     with folder_lock(folder):  # free again once the other run has gone, even killed
         pass
+
+
+def test_python_warnings_are_summarised_too(tmp_path: Path) -> None:
+    import warnings
+
+    from convening.io import read_event
+
+    rows = base_rows()
+    rows["preferences"] += [
+        {"participant_id": "c1-a", "item_id": f"gone-{i}", "rank": i + 2} for i in range(500)
+    ]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        event = read_event(write_book(rows, tmp_path / "event"))
+    assert len(event.warnings) >= 500  # every one kept
+    assert len(caught) <= 25
+    assert "more warnings in sheet preferences" in str(caught[-1].message)
