@@ -111,3 +111,15 @@ def test_a_link_to_a_folder_has_the_folder_replaced(tmp_path: Path) -> None:
     assert link.is_symlink()
     assert (link / "a.txt").read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
+def test_files_are_logged_under_the_names_they_will_have(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from convening._files import write_text_atomic
+
+    target = tmp_path / "out"
+    with caplog.at_level("INFO", logger="convening"), replace_folder(target) as new:
+        write_text_atomic(new / "a.txt", "a")
+    assert f"wrote {target / 'a.txt'}" in caplog.text
+    assert ".convening-" not in caplog.text

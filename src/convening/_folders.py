@@ -396,7 +396,8 @@ def replace_folder(
                 for name in sorted(old_owned - {MANIFEST}):
                     _link(target / name, new / name)
             try:
-                yield new
+                with _logged_as(new, target):
+                    yield new
             except OSError as exc:
                 if exc.filename:
                     exc.filename = public_name(exc.filename, new, target)
@@ -424,6 +425,29 @@ def replace_folder(
         # ``new`` now holds the old folder (or nothing, if there was none).
         shutil.rmtree(new, ignore_errors=True)
     logger.info("wrote %s", target)
+
+
+@contextlib.contextmanager
+def _logged_as(new: Path, target: Path) -> Iterator[None]:
+    """While the new folder is written, log its files under the names they will have."""
+    factory = logging.getLogRecordFactory()
+
+    def renamed(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        if isinstance(record.args, tuple) and record.name.startswith("convening"):
+            record.args = tuple(
+                public_name(a, new, target)
+                if isinstance(a, str | os.PathLike) and str(a).startswith(str(new))
+                else a
+                for a in record.args
+            )
+        return record
+
+    logging.setLogRecordFactory(renamed)
+    try:
+        yield
+    finally:
+        logging.setLogRecordFactory(factory)
 
 
 def _link(source: Path, dest: Path) -> None:
