@@ -172,3 +172,17 @@ def test_python_warnings_are_summarised_too(tmp_path: Path) -> None:
     assert len(event.warnings) >= 500  # every one kept
     assert len(caught) <= 25
     assert "more warnings in sheet preferences" in str(caught[-1].message)
+
+
+def test_planning_a_workbook_kept_in_the_output_folder_never_replaces_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from convening import write_outputs
+
+    folder = tmp_path / "plan"
+    write_outputs(sample_plan(), folder)
+    mine = folder / "event.xlsx"  # the planner's own workbook, kept with the plan
+    before = mine.read_bytes()
+    assert main(["plan", str(mine), "--out", str(folder), "--force"]) == EXIT_INPUT
+    assert "inside the output folder" in " ".join(capsys.readouterr().err.split())
+    assert mine.read_bytes() == before

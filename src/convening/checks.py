@@ -296,8 +296,14 @@ _EXCEL_ERRORS = frozenset(
 #: which single-line fields (names, titles) cannot carry into a calendar.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
-#: Fields that may run over several lines.
-_MULTILINE = frozenset({"description"})
+#: Fields that name a calendar (its NAME and X-WR-CALNAME, which cannot be escaped): one
+#: line each. Titles and descriptions may run over several lines (they are escaped).
+_ONE_LINE = {
+    "event": frozenset({"name"}),
+    "cities": frozenset({"name", "state"}),
+    "participants": frozenset({"name"}),
+    "rooms": frozenset({"name"}),
+}
 _LIMITED_COUNTS: dict[str, tuple[str, ...]] = {
     "rooms": ("capacity",),
     "sessions": ("capacity", "offered"),
@@ -398,9 +404,9 @@ def _check_text(
         out.error(
             "holds a control character that no workbook cell can hold", sheet, row, column, value
         )
-    elif field not in _MULTILINE and _LINE_BREAK.search(value):
+    elif field in _ONE_LINE.get(sheet, ()) and _LINE_BREAK.search(value):
         out.error(
-            "holds a line break (Alt+Enter); names and titles are one line",
+            "holds a line break (Alt+Enter); names are one line (they name calendars)",
             sheet,
             row,
             column,
