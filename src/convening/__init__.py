@@ -23,6 +23,7 @@ from convening.errors import (
     ConveningError,
     ConveningWarning,
     DelegationShapeWarning,
+    DuplicatePersonWarning,
     EventError,
     InfeasibleError,
     OutputExistsError,
@@ -30,10 +31,18 @@ from convening.errors import (
     PlanFolderError,
     Problem,
     UnknownPreferenceWarning,
+    UnusedRuleWarning,
 )
 from convening.explain import Explanation, explain_infeasibility
 from convening.export import write_outputs
-from convening.io import load_example, read_event, read_plan, write_event, write_template
+from convening.io import (
+    import_survey,
+    load_example,
+    read_event,
+    read_plan,
+    write_event,
+    write_template,
+)
 from convening.model import (
     City,
     Delegation,
@@ -69,6 +78,7 @@ __all__ = [
     "ConveningWarning",
     "Delegation",
     "DelegationShapeWarning",
+    "DuplicatePersonWarning",
     "Event",
     "EventBuilder",
     "EventError",
@@ -102,11 +112,13 @@ __all__ = [
     "Table",
     "Tour",
     "UnknownPreferenceWarning",
+    "UnusedRuleWarning",
     "Violation",
     "changes_frames",
     "check_plan",
     "diff_plans",
     "explain_infeasibility",
+    "import_survey",
     "load_example",
     "read_event",
     "read_plan",

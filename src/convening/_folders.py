@@ -168,7 +168,7 @@ def verify_folder(folder: str | os.PathLike[str]) -> None:
             parts.append(f"{len(changed)} changed since written ({', '.join(changed[:3])})")
         raise OutputFolderError(
             f"{root} does not hold the plan its {MANIFEST} lists: files "
-            f"{'; '.join(parts)}; write the plan again with `convening plan ... --force`"
+            f"{'; '.join(parts)}; write the plan again (force=True replaces it)"
         )
 
 
@@ -326,7 +326,7 @@ def check_folder(
         present = _files_in(target)
         if present and not force:
             raise OutputFolderError(
-                f"{target} is not empty; choose a new folder, or pass --force to replace "
+                f"{target} is not empty; choose a new folder, or pass force=True to replace "
                 "the files of an earlier plan there"
             )
         owned = owned_files(target)
@@ -360,6 +360,8 @@ def replace_folder(
     update: bool = False,
     may_write: Iterable[str] = (),
     protect: Iterable[str | os.PathLike[str]] = (),
+    drop: Iterable[str] = (),
+    unlisted: Iterable[str] = (),
 ) -> Iterator[Path]:
     """Yield a new, empty sibling folder; swap it in for ``folder`` once filled.
 
@@ -380,6 +382,14 @@ def replace_folder(
         some files and keep the rest, e.g. a plan's report.
     may_write, protect
         As for :func:`check_folder`.
+    drop
+        Names of files the project writes into the folder later, outside its
+        manifest (a published plan's links), that belong to the old contents:
+        not carried over.
+    unlisted
+        Names of files the project may write, in the new folder or later, that
+        stay out of the manifest because they are rewritten in place (the
+        publish secret); found in the old folder, they are carried over.
 
     Raises
     ------
@@ -405,10 +415,13 @@ def replace_folder(
                     exc.filename2 = public_name(exc.filename2, new, target)
                 raise
             written = _files_in(new)
+            dropped, kept = set(drop), set(unlisted)
             if target.is_dir():
                 for name in _files_in(target):
-                    if name in old_owned:
+                    if name in old_owned or name in dropped:
                         continue
+                    if name in kept and os.path.lexists(new / name):
+                        continue  # written anew (e.g. carried from a previous plan)
                     if os.path.lexists(new / name):
                         raise OutputFolderError(
                             f"{target / name} was not written by convening (or changed since) "
@@ -416,7 +429,7 @@ def replace_folder(
                             "folder"
                         )
                     _link(target / name, new / name)
-            _write_manifest(new, (n for n in written if n != MANIFEST))
+            _write_manifest(new, (n for n in written if n != MANIFEST and n not in kept))
             _fsync_tree(new)
             _swap(new, target)
         except BaseException:

@@ -157,7 +157,7 @@ def replan(
         frozen_slots=frozen,
         budget=budget,
     )
-    runs: list[Run] = build_runs(inst, result)  # type: ignore[assignment]
+    runs = build_runs(inst, result)
     clock.report("tables", None)
     tables = reseat_tables(event_v2, runs, previous, solve_options, clock)
     draft = Plan(event_v2, runs, tables, SolveStatus.FEASIBLE, {})
@@ -201,7 +201,7 @@ def _too_many(
     reasons = [f"{pid}: {'; '.join(why)}" for pid, why in list(forced.items())[:20]]
     if len(forced) > 20:
         reasons.append(f"… and {len(forced) - 20} more")
-    reasons.append("Raise --max-moves, or undo part of the change.")
+    reasons.append("Raise the cap (ReplanOptions(max_moves=...)), or undo part of the change.")
     return InfeasibleError(head, reasons, proven=proven)
 
 

@@ -85,7 +85,7 @@ def solve(
     inst = AgendaInstance(event)
     try:
         result, optimal, info = _plan_agenda(inst, options, clock)
-        runs: list[Run] = build_runs(inst, result)  # type: ignore[assignment]
+        runs = build_runs(inst, result)
         tables = _seat_tables(event, runs, options, clock)
     except InfeasibleError as error:
         if error.explanation is not None or (error.proven and error.reasons):

@@ -58,7 +58,7 @@ def test_text_that_looks_like_a_formula_gets_a_leading_quote(tmp_path: Path) -> 
     assert sorted(names) == sorted("'" + r for r in NAMES)
     topics = {row[3] for row in read(written["networking"])[1:]}
     assert "'" + RISKY[5] in topics
-    metrics = dict(read(written["metrics"])[1:])
+    metrics = {row[0]: row[1] for row in read(written["metrics"])[1:]}
     assert metrics["'=cmd"] == "'-1 loss"
     assert metrics["score"] == "-1.5"  # a number is not text: left alone
     assert metrics["proven"] == "true"

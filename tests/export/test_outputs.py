@@ -42,7 +42,7 @@ def test_refuses_a_folder_with_an_earlier_plan_unless_forced(tmp_path: Path) -> 
     out = tmp_path / "out"
     plan = sample_plan()
     write_outputs(plan, out)
-    with pytest.raises(OutputFolderError, match="--force"):
+    with pytest.raises(OutputFolderError, match="force=True"):
         write_outputs(plan, out)
     # A calendar of someone who has since left, written by the earlier plan, goes.
     event = plan.event

@@ -5,6 +5,7 @@ written under a temporary name and renamed when complete, and the same plan
 always gives byte-identical files.
 """
 
+from convening.export.caldav_push import CalDAVError, CalDAVLoginError, push_caldav
 from convening.export.calendars import (
     CalendarExportError,
     caldav_objects,
@@ -23,12 +24,17 @@ from convening.export.outputs import (
     output_lock,
     write_outputs,
 )
+from convening.export.publish import PublishError, PublishReport, publish
 from convening.export.report import write_report, write_report_into
 from convening.export.workbook import write_plan_workbook
 
 __all__ = [
+    "CalDAVError",
+    "CalDAVLoginError",
     "CalendarExportError",
     "OutputFolderError",
+    "PublishError",
+    "PublishReport",
     "agenda_html",
     "caldav_objects",
     "check_output_folder",
@@ -36,6 +42,8 @@ __all__ = [
     "event_calendar",
     "output_lock",
     "participant_calendar",
+    "publish",
+    "push_caldav",
     "room_calendar",
     "write_agenda_html",
     "write_calendars",

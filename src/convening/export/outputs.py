@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from convening.changes import ChangeReport
 
 __all__ = [
+    "KEPT_NAMES",
     "OUTPUT_NAMES",
     "OutputFolderError",
     "check_output_folder",
@@ -46,6 +47,13 @@ OUTPUT_NAMES = (
     "calendars/*.ics",
     "csv/*.csv",
 )
+#: Written into a plan folder by ``convening publish``, after the plan and outside its
+#: manifest: the links of the published plan, which a new plan replaces (publishing it
+#: writes them again) ...
+DROPPED_NAMES = ("links.csv", "links-shared.csv")
+#: ... and the secret publishing derives calendar addresses from, which ``force=True``
+#: keeps, so links already sent keep working.
+KEPT_NAMES = ("publish-secret",)
 
 
 def write_outputs(
@@ -82,7 +90,9 @@ def write_outputs(
     previous
         The folder of an earlier export of the same event: calendar events
         that changed since get a higher SEQUENCE, and removed ones are
-        cancelled, so calendar apps update in place.
+        cancelled, so calendar apps update in place. Its publish secret (if the
+        plan was published) is copied, so publishing this plan keeps every
+        calendar's address (:mod:`convening.export.publish`).
     csv
         Also write every view as CSV under ``out/csv``.
     changes
@@ -111,7 +121,12 @@ def write_outputs(
 
     target = Path(out)
     with replace_folder(
-        target, force=force, may_write=OUTPUT_NAMES, protect=_protected(protect, previous)
+        target,
+        force=force,
+        may_write=OUTPUT_NAMES,
+        protect=_protected(protect, previous),
+        drop=DROPPED_NAMES,
+        unlisted=KEPT_NAMES,
     ) as folder:
         written = [write_plan_workbook(plan, folder / "plan.xlsx")]
         # The event and the plan's own data make the folder readable again (read_plan).
@@ -121,6 +136,14 @@ def write_outputs(
         write_agenda_html(plan, folder / "agenda.html")
         written.append(folder / "agenda.html")
         written.append(write_report(plan, folder / "report.html"))
+        if previous is not None and not any(os.path.lexists(target / n) for n in KEPT_NAMES):
+            from convening.export.publish import carry_publish_secret
+
+            # The same secret gives the same calendar addresses, so subscribers follow the
+            # re-plan. A secret already in the folder is carried over with the folder.
+            carried = carry_publish_secret(previous, folder)
+            if carried is not None:
+                written.append(carried)
         if csv:
             from convening.export.csv import write_plan_csv
 

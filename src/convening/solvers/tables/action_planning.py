@@ -14,15 +14,12 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 from convening.errors import InfeasibleError
 from convening.model import Delegation, Event, Participant, Slot, SlotKind
+from convening.options import TableOptions
 from convening.plan import ActivityKind, Table
 from convening.solvers.ortools.matching import assign
-
-if TYPE_CHECKING:
-    from convening.options import TableOptions
 
 __all__ = ["parties", "seat_action_planning"]
 
@@ -69,8 +66,6 @@ def seat_action_planning(event: Event, options: TableOptions | None = None) -> l
     InfeasibleError
         When more facilitators are present than delegations to coach.
     """
-    from convening.options import TableOptions
-
     options = options or TableOptions()
     city_topics: dict[str, set[str]] = {}
     for delegation in event.delegations:
