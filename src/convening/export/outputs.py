@@ -25,6 +25,7 @@ from convening.plan import Plan
 
 if TYPE_CHECKING:
     from convening.changes import ChangeReport
+    from convening.model import Event
 
 __all__ = [
     "KEPT_NAMES",
@@ -64,6 +65,7 @@ def write_outputs(
     previous: str | Path | None = None,
     csv: bool = False,
     changes: ChangeReport | None = None,
+    previous_event: Event | None = None,
     protect: Iterable[str | os.PathLike[str]] = (),
 ) -> list[Path]:
     """Write ``plan.xlsx``, the calendars, ``agenda.html`` and ``report.html`` into ``out``.
@@ -97,6 +99,9 @@ def write_outputs(
         Also write every view as CSV under ``out/csv``.
     changes
         A re-plan's change report, written as ``changes.xlsx``.
+    previous_event
+        The event as it was before the change (names of people who left, in
+        ``changes.xlsx``).
     protect
         Paths that must not be inside ``out``, e.g. the event read.
 
@@ -151,7 +156,9 @@ def write_outputs(
         if changes is not None:
             from convening.export.changes import write_changes
 
-            written.append(write_changes(changes, folder / "changes.xlsx", plan.event))
+            written.append(
+                write_changes(changes, folder / "changes.xlsx", plan.event, previous_event)
+            )
         written.append(folder / MANIFEST)
         result = sorted(target / p.relative_to(folder) for p in written)
     return result
