@@ -10,7 +10,7 @@ import attrs
 import pytest
 from matplotlib.figure import Figure
 
-from convening import Plan
+from convening import OutputExistsError, Plan
 from convening.export.report import write_report
 from convening.plotting import plot_new_peers
 from convening.report import PICTURES, plan_report_html, png_bytes, report_pngs
@@ -173,7 +173,10 @@ def test_write_report_writes_the_page_atomically(plan: Plan, page: str, tmp_path
     assert write_report(plan, target) == target
     assert target.read_text(encoding="utf-8") == page
     target.write_text("old", encoding="utf-8")
-    write_report(plan, target)
+    with pytest.raises(OutputExistsError, match="force=True"):
+        write_report(plan, target)
+    assert target.read_text(encoding="utf-8") == "old"
+    write_report(plan, target, force=True)
     assert target.read_bytes() == page.encode("utf-8")
     assert [p.name for p in target.parent.iterdir()] == ["report.html"]
 
@@ -189,6 +192,6 @@ def test_a_failed_write_keeps_the_old_report(
 
     monkeypatch.setattr("convening.export.report.os.replace", broken)
     with pytest.raises(OSError, match="disk full"):
-        write_report(plan, target)
+        write_report(plan, target, force=True)
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]

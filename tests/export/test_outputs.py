@@ -6,8 +6,11 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
+from convening import Plan, read_plan
+from convening._folders import read_manifest
 from convening.export import OutputFolderError, write_outputs
 from tests.test_validate import sample_plan
 
@@ -39,23 +42,87 @@ def test_same_plan_gives_byte_identical_files(tmp_path: Path) -> None:
 
 def test_refuses_a_folder_with_an_earlier_plan_unless_forced(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    write_outputs(sample_plan(), out)
-    stale = out / "calendars" / "participants" / "someone-gone.ics"
-    stale.write_text("old")
+    plan = sample_plan()
+    write_outputs(plan, out)
     with pytest.raises(OutputFolderError, match="force=True"):
-        write_outputs(sample_plan(), out)
+        write_outputs(plan, out)
+    # A calendar of someone who has since left, written by the earlier plan, goes.
+    event = plan.event
+    busy = {pid for s in event.sessions for pid in s.presenters}
+    leaver = next(p.participant_id for p in event.participants if p.participant_id not in busy)
+    fewer = attrs.evolve(
+        event,
+        participants=[p for p in event.participants if p.participant_id != leaver],
+        preferences=[p for p in event.preferences if p.participant_id != leaver],
+        networking_rules=[],
+    )
+    gone = out / "calendars" / "participants" / f"{leaver}.ics"
+    assert gone.exists()
+    again = Plan(
+        fewer,
+        [
+            attrs.evolve(r, attendees=[a for a in r.attendees if a in fewer.participant_by_id])
+            for r in plan.runs
+        ],
+        [
+            attrs.evolve(t, members=[m for m in t.members if m in fewer.participant_by_id])
+            for t in plan.tables
+        ],
+    )
+    write_outputs(again, out, force=True)
+    assert not gone.exists()
+    assert read_plan(out).runs == again.runs
+
+
+def test_a_planners_own_files_are_kept_never_deleted(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_outputs(sample_plan(), out)
+    (out / "notes.docx").write_text("mine")
+    (out / "calendars" / "how-to-import.txt").write_text("mine too")
     write_outputs(sample_plan(), out, force=True)
-    assert not stale.exists()
-    assert (out / "plan.xlsx").exists()
+    assert (out / "notes.docx").read_text() == "mine"
+    assert (out / "calendars" / "how-to-import.txt").read_text() == "mine too"
+    assert "notes.docx" not in read_manifest(out)  # still the planner's, not the project's
+    read_plan(out)
 
 
-def test_never_deletes_files_that_are_not_a_plans(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "name",
+    [
+        "plan.xlsx",  # changed by hand since written
+        "calendars/participants/someone-else.ics",  # put there by hand
+        "csv/cities.csv",  # an input CSV folder kept as OUT/csv
+        "manifest.json",
+    ],
+)
+def test_refuses_to_replace_a_file_it_did_not_write(tmp_path: Path, name: str) -> None:
+    out = tmp_path / "out"
+    write_outputs(sample_plan(), out)
+    path = out / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("the planner's")
+    with pytest.raises(OutputFolderError, match=name.split("/")[-1].replace(".", r"\.")):
+        write_outputs(sample_plan(), out, force=True, csv=True)
+    assert path.read_text() == "the planner's"
+
+
+def test_a_folder_without_manifest_is_refused_not_emptied(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    (out / "notes.docx").write_text("mine")
-    with pytest.raises(OutputFolderError, match=r"notes\.docx"):
+    (out / "plan.xlsx").write_text("not ours")
+    with pytest.raises(OutputFolderError, match=r"plan\.xlsx"):
         write_outputs(sample_plan(), out, force=True)
-    assert (out / "notes.docx").read_text() == "mine"
+    assert (out / "plan.xlsx").read_text() == "not ours"
+
+
+def test_never_writes_over_the_input(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_outputs(sample_plan(), out)
+    before = _tree(out)
+    for given in (out / "event.xlsx", out / "csv", out):
+        with pytest.raises(OutputFolderError, match="inside the output folder"):
+            write_outputs(sample_plan(), out, force=True, protect=[given])
+    assert _tree(out) == before
 
 
 def test_a_file_is_not_a_folder(tmp_path: Path) -> None:
@@ -97,7 +164,7 @@ PINNED = {
     "calendars/rooms/r1.ics": "574ac5377e050f8349c3364bd9939cdf3c62f88a0d44e28e60f519fba04a6e4a",
     "calendars/rooms/r2.ics": "ca2e1cd9403093a82271ed6a277bea4bc6dc1d0a9aa91745242150ba78b9b360",
     "calendars/rooms/r3.ics": "e83704f116eea7c21b52ce027002ebffa66b7e4435e9c3026de668df2e889801",
-    "plan.json": "7ff579f86549594ab875b1df5ac84296cd62670153fa5af2e5fb8cf63c5dc4fb",
+    "plan.json": "94264119aac8728dddee0cb4c9c68527d57942de9978bb7a2ba15f8fa66a1f89",
 }
 
 
@@ -106,7 +173,9 @@ def test_the_sample_plans_files_keep_their_bytes(tmp_path: Path) -> None:
     tree = _tree(tmp_path / "out")
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in tree.items()}
     assert {name: digests.get(name) for name in PINNED} == PINNED
-    assert set(tree) - set(PINNED) == {"event.xlsx", "plan.xlsx", "report.html"}
+    # The workbooks and the report depend on xlsxwriter's and matplotlib's versions, and the
+    # manifest holds their digests.
+    assert set(tree) - set(PINNED) == {"event.xlsx", "plan.xlsx", "report.html", "manifest.json"}
 
 
 def test_a_large_plans_report_is_drawn_beside_the_other_files(
