@@ -107,7 +107,7 @@ def only_repeat_left() -> Event:
     """
 
     def extra(b: EventBuilder) -> None:
-        b.add_participant("s1", "Step-free", role="staff", accessible=True)  # participants row 11
+        b.add_participant("s1", "Step-free", role="speaker", accessible=True)  # participants row 11
 
     b = base(extra=extra)
     b.add_room("ra", "Accessible", 12)
@@ -194,7 +194,7 @@ def step_free_sessions_pinned_away() -> Event:
     """Only one session can use the accessible room; step-free s1 needs it in both slots."""
 
     def extra(b: EventBuilder) -> None:
-        b.add_participant("s1", "Step-free", role="staff", accessible=True)  # row 11
+        b.add_participant("s1", "Step-free", role="speaker", accessible=True)  # row 11
 
     b = base(extra=extra)
     b.add_room("ra", "Accessible", 10)
@@ -259,8 +259,8 @@ def bus_needed_twice() -> Event:
     """
 
     def extra(b: EventBuilder) -> None:
-        b.add_participant("s1", "Step-free", role="staff", accessible=True)  # row 11
-        b.add_participant("s2", "Staff", role="staff")
+        b.add_participant("s1", "Step-free", role="speaker", accessible=True)  # row 11
+        b.add_participant("s2", "Staff", role="speaker")
 
     b = base(extra=extra)
     b.add_slot("t1", at(13), at(15), "tour")
@@ -443,7 +443,7 @@ def small_events(draw: st.DrawFn) -> Event:
         b.add_session(f"s{s}", f"Session {s}", slot_id=slot, room_id=room, offered=offered,
                       capacity=capacity)  # fmt: skip
     if draw(st.booleans()):
-        b.add_participant("x", "Step-free", role="staff", accessible=True)
+        b.add_participant("x", "Step-free", role="speaker", accessible=True)
     try:
         return build(b)
     except convening.EventError:

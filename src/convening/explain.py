@@ -35,6 +35,7 @@ import attrs
 
 from convening.errors import ConveningError, InfeasibleError
 from convening.model import Event, RuleKind, SlotKind
+from convening.sheets import SHEETS
 
 __all__ = [
     "Change",
@@ -96,12 +97,11 @@ _MAX_TRIES = 6
 # -- results --------------------------------------------------------------------------------------
 
 
+#: The Event attribute and id column of each sheet a change may touch.
 _SHEETS = {
-    "sessions": ("sessions", "session_id"),
-    "rooms": ("rooms", "room_id"),
-    "tours": ("tours", "tour_id"),
-    "participants": ("participants", "participant_id"),
-    "networking_rules": ("networking_rules", None),
+    s.name: (s.name, s.id_column)
+    for s in SHEETS
+    if s.name in ("sessions", "rooms", "tours", "participants", "networking_rules")
 }
 
 

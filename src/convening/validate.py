@@ -47,8 +47,18 @@ RULES: dict[str, str] = {
     "run-room": "session runs have a room; tour runs have none",
     "break-slot": "nobody is scheduled in a break",
     # Everyone's time.
-    "not-present": "nobody is scheduled at a slot they are not at the event for",
-    "one-activity-per-slot": "everyone present at an activity slot has exactly one activity in it",
+    "not-present": (
+        "nobody is scheduled at a slot they are not at the event for (arrivals, departures, "
+        "away), presenters and tour leaders included"
+    ),
+    "no-place": (
+        "nobody is scheduled in a slot of a kind they do not attend (attends), except "
+        "presenters and tour leaders in their own session or tour"
+    ),
+    "one-activity-per-slot": (
+        "everyone who takes a place in an activity slot (at the event then, and attending "
+        "its kind) has exactly one activity in it, and nobody has two"
+    ),
     # Sessions.
     "session-offered": "each session runs exactly `offered` times",
     "pinned-slot": "a session or tour pinned to a slot runs in that slot",
@@ -57,6 +67,7 @@ RULES: dict[str, str] = {
     "room-capacity": "a run's attendees never exceed its room's capacity",
     "session-capacity": "a run's attendees never exceed its session's capacity",
     "presenter-absent": "presenters are in their own session whenever it runs",
+    "leader-absent": "tour leaders ride their own tour (and so no other tour of that slot)",
     "repeat-session": "a participant attends a session at most once, unless presenting it",
     # Tours and step-free access.
     "tour-runs": "each tour runs exactly once",
@@ -406,16 +417,39 @@ def _check_people(
                     activities[0],
                 )
             )
-        elif not person.is_present(slot):
+        elif not person.is_at(slot):
+            why = "is away then" if person.is_present(slot) else "is not at the event then"
             found.append(
                 Violation(
                     "not-present",
-                    f"{pid} is scheduled at {what} in slot {slot_id} but is not at the event then",
+                    f"{pid} is scheduled at {what} in slot {slot_id} but {why}",
                     slot_id,
                     pid,
                     activities[0],
                 )
             )
+        elif not person.takes_place(slot):
+            for activity in activities:
+                if not event.leads_or_presents(pid, activity):
+                    found.append(
+                        Violation(
+                            "no-place",
+                            f"{pid} does not attend {slot.kind} slots but is scheduled at "
+                            f"{activity} in slot {slot_id}",
+                            slot_id,
+                            pid,
+                            activity,
+                        )
+                    )
+            if len(activities) > 1:
+                found.append(
+                    Violation(
+                        "one-activity-per-slot",
+                        f"{pid} has {len(activities)} activities in slot {slot_id}: {what}",
+                        slot_id,
+                        pid,
+                    )
+                )
 
     for slot in event.slots:
         if not slot.kind.is_activity:
@@ -560,6 +594,16 @@ def _check_tours(event: Event, runs: Sequence[Run], found: list[Violation]) -> N
                 )
             )
         for run in mine:
+            for pid in sorted(set(tour.leaders) - set(run.attendees)):
+                found.append(
+                    Violation(
+                        "leader-absent",
+                        f"{pid} leads tour {tour.tour_id} but is not on it in slot {run.slot_id}",
+                        run.slot_id,
+                        pid,
+                        tour.tour_id,
+                    )
+                )
             if tour.slot_id is not None and run.slot_id != tour.slot_id:
                 found.append(
                     Violation(

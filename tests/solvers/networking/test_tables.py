@@ -65,7 +65,7 @@ def test_constructions_are_resolvable_without_repeats(people: int, size: int, ro
 def test_unequal_tables_and_late_arrivals() -> None:
     b = convening_builder(9, rounds=3, table_size=5)  # 27 people: 6 tables of 4 or 5
     b.add_participant("late", "Late arrival", role="speaker", arrives=at(12.5, 1))
-    b.add_participant("early", "Early leaver", role="staff", departs=at(14, 0))
+    b.add_participant("early", "Early leaver", role="speaker", departs=at(14, 0))
     event = build(b)
     tables = seat_tables(event)
     assert_valid(event, tables)
@@ -109,7 +109,7 @@ def test_every_table_gets_a_host_when_there_are_enough() -> None:
     b = convening_builder(6, rounds=2, table_size=6, staff=3)  # 21 people, 4 tables
     for s in range(3):
         b.add_networking_rule("host", f"staff{s}")
-    b.add_participant("host4", "Host", role="staff")
+    b.add_participant("host4", "Host", role="speaker")
     b.add_networking_rule("host", "host4")
     event = build(b)
     tables = seat_tables(event)
@@ -180,7 +180,7 @@ def test_search_reaches_zero_repeats_from_greedy() -> None:
 
 def test_compact_problem_matches_event() -> None:
     b = convening_builder(5, rounds=2, table_size=4)
-    b.add_participant("late", "Late", role="staff", arrives=at(9, 1))
+    b.add_participant("late", "Late", role="speaker", arrives=at(9, 1))
     event = build(b)
     problem, ids = build_problem(event, event.slots_of(SlotKind.NETWORKING))
     assert [len(r.present) for r in problem.rounds] == [15, 16]
