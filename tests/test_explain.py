@@ -107,7 +107,9 @@ def only_repeat_left() -> Event:
     """
 
     def extra(b: EventBuilder) -> None:
-        b.add_participant("s1", "Step-free", role="speaker", accessible=True)  # participants row 11
+        b.add_participant(
+            "s1", "Step-free", role="speaker", accessible=True
+        )  # participants row 11
 
     b = base(extra=extra)
     b.add_room("ra", "Accessible", 12)

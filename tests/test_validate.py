@@ -935,15 +935,13 @@ def test_places_follow_attends_and_away(
 ) -> None:
     event = _changed_people(**changes)
     found = validate(event, sample_plan(event))
-    assert any(
-        v.rule == rule and v.participant_id == who and v.slot_id == slot for v in found
-    ), found
+    assert any(v.rule == rule and v.participant_id == who and v.slot_id == slot for v in found), (
+        found
+    )
 
 
 def test_a_presenter_who_attends_no_breakouts_is_in_their_own_session_only() -> None:
-    event = _changed_people(
-        sp1={"attends": ("plenary", "tour", "networking", "action_planning")}
-    )
+    event = _changed_people(sp1={"attends": ("plenary", "tour", "networking", "action_planning")})
     plan = sample_plan(event)
     # sp1 presents x1 in bo1 (allowed) but attends x4 in bo2 (not).
     found = {(v.rule, v.slot_id) for v in validate(event, plan) if v.participant_id == "sp1"}

@@ -11,8 +11,9 @@ not matter).
 
 from __future__ import annotations
 
-import re
+import builtins
 import datetime as dt
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
@@ -105,7 +106,7 @@ class Column:
     meaning: str
     choices: tuple[str, ...] = ()
     refers_to: tuple[str, ...] = ()
-    enum: type[StrEnum] | None = None
+    enum: builtins.type[StrEnum] | None = None
 
 
 @attrs.frozen

@@ -46,7 +46,7 @@ from convening._files import write_bytes_atomic
 from convening.checks import is_valid_id
 from convening.errors import ConveningError
 from convening.export.vtimezone import vtimezone
-from convening.model import Event, SlotKind
+from convening.model import Event, Slot, SlotKind
 from convening.plan import ActivityKind, Plan, Run, Table
 
 __all__ = [
@@ -480,22 +480,52 @@ def _event_items(plan: Plan) -> list[_Item]:
             if not tables:
                 continue
             if kind is SlotKind.NETWORKING:
-                summary = "Networking"
                 lines = [f"{len(tables)} tables; each person's table is in their own calendar."]
             else:
-                summary = "Action planning"
                 lines = [_action_table_line(plan, t) for t in tables]
             items.append(
                 _Item(
                     uid=_uid(event, "event", _table_slot_key(tables[0])),
                     start=slot.start,
                     end=slot.end,
-                    summary=summary,
-                    location=_place(event, ""),
+                    summary=slot.label,
+                    location=_slot_place(event, slot, ""),
                     description="\n".join(lines),
                     category=_category(ActivityKind(kind.value)),
                 )
             )
+    items += _break_items(plan, None)
+    return items
+
+
+def _slot_place(event: Event, slot: Slot, place: str) -> str:
+    """A slot's LOCATION: its own place (an off-site meal) when given, else the venue; then
+    the room or table."""
+    if slot.location:
+        return ", ".join(p for p in (slot.location, place) if p)
+    return _place(event, place)
+
+
+def _break_items(plan: Plan, pid: str | None) -> list[_Item]:
+    """The break slots (meals, registration, coffee) of the agenda, or those ``pid`` is at."""
+    event = plan.event
+    person = event.participant_by_id.get(pid) if pid is not None else None
+    items: list[_Item] = []
+    for slot in event.slots_of(SlotKind.BREAK):
+        if pid is not None and (person is None or not person.is_at(slot)):
+            continue
+        key = ("event",) if pid is None else ("participant", pid)
+        items.append(
+            _Item(
+                uid=_uid(event, *key, "break", slot.slot_id),
+                start=slot.start,
+                end=slot.end,
+                summary=slot.label,
+                location=_slot_place(event, slot, ""),
+                description="",
+                category="Break",
+            )
+        )
     return items
 
 
@@ -542,7 +572,7 @@ def _participant_items(
             )
         else:
             items.append(_table_item(plan, act, pid))
-    return items
+    return items + _break_items(plan, pid)
 
 
 def _table_item(plan: Plan, table: Table, pid: str) -> _Item:
@@ -568,7 +598,7 @@ def _table_item(plan: Plan, table: Table, pid: str) -> _Item:
         start=slot.start,
         end=slot.end,
         summary=plan.title_of(table),
-        location=_place(event, plan.location_of(table)),
+        location=_slot_place(event, slot, plan.location_of(table)),
         description="\n".join(lines),
         category=_category(table.kind),
     )

@@ -45,16 +45,7 @@ from convening.io.schema import (
     normalise_name,
 )
 from convening.model import (
-    City,
     Event,
-    NetworkingRule,
-    NetworkingSetting,
-    Participant,
-    Preference,
-    Room,
-    Session,
-    Slot,
-    Tour,
     unchecked_event,
 )
 
