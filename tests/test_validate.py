@@ -109,9 +109,10 @@ def sample_plan(event: Event | None = None) -> Plan:
         Table("lunch", 2, NETWORKING, ["ca-2", "cb-p", "f2"]),
         Table("lunch", 3, NETWORKING, ["ca-p", "cb-1", "cc-1"]),
         Table("lunch", 4, NETWORKING, ["cc-2", "s1", "sp1"]),
-        Table("ap", 1, ACTION, ["ca-1", "ca-2", "ca-p", "f1"], city_id="ca", coach="f1"),
-        Table("ap", 2, ACTION, ["cb-1", "cb-2", "cb-p", "f2"], city_id="cb", coach="f2"),
-        Table("ap", 3, ACTION, ["cc-1", "cc-2"], city_id="cc"),
+        # Two facilitators, three delegation tables: groups of two tables and one.
+        Table("ap", 1, ACTION, ["ca-1", "ca-2", "ca-p"], city_id="ca", coaches=["f1"]),
+        Table("ap", 2, ACTION, ["cb-1", "cb-2", "cb-p"], city_id="cb", coaches=["f2"]),
+        Table("ap", 3, ACTION, ["cc-1", "cc-2"], city_id="cc", coaches=["f1"]),
         Table("ap", 4, ACTION, ["s1", "sp1"]),
     ]
     return Plan(event, runs=runs, tables=tables, metrics={"objective": 12, "gap": 0.0})
@@ -480,39 +481,41 @@ MUTATIONS: list[tuple[str, Callable[[Plan], Plan], set[str]]] = [
         "delegation split over two tables",
         lambda p: add(
             edit_table(p, "ap", 3, members=without("cc-2")),
-            Table("ap", 5, ACTION, ["cc-2"], city_id="cc"),
+            Table("ap", 5, ACTION, ["cc-2"], city_id="cc", coaches=["f2"]),
         ),
         {"delegation-table"},
     ),
     (
         "facilitator at the support table",
         lambda p: edit_table(
-            edit_table(p, "ap", 1, members=without("f1"), coach=None),
-            "ap",
-            4,
-            members=plus("f1"),
+            edit_table(p, "ap", 2, coaches=[]), "ap", 4, members=plus("f2"), coaches=[]
         ),
-        {"coach"},
+        {"coach", "coach-groups"},
     ),
     (
-        "facilitator seated but not named coach",
-        lambda p: edit_table(p, "ap", 1, coach=None),
-        {"coach"},
+        "facilitator seated at a delegation's table instead of coaching",
+        lambda p: edit_table(p, "ap", 2, members=plus("f2"), coaches=[]),
+        {"delegation-table", "coach", "coach-groups"},
     ),
     (
         "delegate named coach",
-        lambda p: edit_table(p, "ap", 3, coach="cc-1"),
-        {"coach"},
+        lambda p: edit_table(p, "ap", 3, coaches=["cc-1"]),
+        {"coach", "coach-groups", "one-activity-per-slot"},
     ),
     (
-        "two facilitators at one table",
-        lambda p: edit_table(
-            edit_table(p, "ap", 2, members=without("f2"), coach=None),
-            "ap",
-            1,
-            members=plus("f2"),
-        ),
-        {"one-coach-per-table", "coach"},
+        "a delegation table without a coach",
+        lambda p: edit_table(p, "ap", 3, coaches=[]),
+        {"coach-groups"},
+    ),
+    (
+        "two coaches at one table while another has none",
+        lambda p: edit_table(edit_table(p, "ap", 3, coaches=[]), "ap", 2, coaches=["f1", "f2"]),
+        {"coach-groups"},
+    ),
+    (
+        "unbalanced coaching groups",
+        lambda p: edit_table(p, "ap", 2, coaches=["f1"]),
+        {"coach", "coach-groups", "one-activity-per-slot"},
     ),
 ]
 
@@ -650,7 +653,7 @@ def drop_from_slot(plan: Plan, pid: str, slot_id: str) -> Plan:
         for r in plan.runs
     ]
     tables = [
-        attrs.evolve(t, members=without(pid)(t.members), coach=None if t.coach == pid else t.coach)
+        attrs.evolve(t, members=without(pid)(t.members), coaches=without(pid)(t.coaches))
         if t.slot_id == slot_id
         else t
         for t in plan.tables
@@ -837,7 +840,7 @@ junk_tables = st.builds(
     kind=st.sampled_from(list(ActivityKind)),
     members=st.lists(st.sampled_from(_PEOPLE), max_size=6),
     city_id=st.sampled_from([None, "ca", "cb", "cc", "atlantis"]),
-    coach=st.sampled_from([None, "f1", "f2", "ca-1", "stranger"]),
+    coaches=st.lists(st.sampled_from(["f1", "f2", "ca-1", "stranger"]), max_size=2),
 )
 
 
@@ -851,7 +854,7 @@ def test_any_plan_at_all_is_reported_never_crashes(runs: list[Run], tables: list
     if runs or tables:
         # Every added run is one run too many; every added seat, a second activity.
         # Only empty tables can go unreported (an empty support table harms no one).
-        assert found or (not runs and all(not t.members for t in tables))
+        assert found or (not runs and all(not t.members and not t.coaches for t in tables))
 
 
 # -- networking rules -------------------------------------------------------------------------

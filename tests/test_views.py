@@ -57,8 +57,11 @@ def test_itineraries_have_one_row_per_person_per_activity() -> None:
     frame = itineraries_frame(PLAN)
     assert tuple(frame.columns) == ITINERARY_COLUMNS
     seats = sum(len(r.attendees) for r in PLAN.runs) + sum(len(t.members) for t in PLAN.tables)
-    assert len(frame) == seats
-    assert frame["table"].dtype == "Int64"
+    coaching = len({(c, t.slot_id) for t in PLAN.tables for c in t.coaches})
+    assert len(frame) == seats + coaching  # a coach's group of tables is one row
+    coach = frame[(frame["participant_id"] == "f1") & (frame["slot_id"] == "ap")]
+    assert list(coach["table"]) == ["1;3"]
+    assert list(coach["title"]) == ["Action planning: coaching tables 1, 3"]
     tables = frame[frame["kind"].isin(["networking", "action_planning"])]
     assert tables["table"].notna().all()
     assert frame[~frame.index.isin(tables.index)]["table"].isna().all()
@@ -135,12 +138,13 @@ def test_seating_charts_show_tables_topics_and_coaches() -> None:
     assert list(lunch["table"]) == sorted(lunch["table"])
     assert set(lunch[lunch["table"] == 1]["topic"]) == {"housing"}
     ap = action_planning_frame(PLAN)
-    first = ap[ap["table"] == 1]
-    assert set(first["delegation"]) == {"Albany, NY"}
-    assert set(first["coach"]) == {"Fran Coach"}
-    assert set(ap[ap["table"] == 4]["delegation"]) == {"support"}
-    assert ap[ap["table"] == 3]["coach"].isna().all()
-    assert "cc-p" not in set(ap["participant_id"])  # gone home
+    # One row per table: whose it is and who coaches it.
+    assert list(ap["table"]) == [1, 2, 3, 4]
+    assert list(ap["city_id"].fillna("")) == ["ca", "cb", "cc", ""]
+    assert list(ap["coach_ids"].fillna("")) == ["f1", "f2", "f1", ""]
+    assert list(ap["coaches"].fillna("")) == ["Fran Coach", "Gil Coach", "Fran Coach", ""]
+    assert list(ap["delegation"])[-1] == "support"
+    assert "cc-p" not in ap["members"].iloc[2].split(";")  # gone home
 
 
 def test_delegations_show_where_each_member_goes() -> None:

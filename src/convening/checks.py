@@ -841,7 +841,6 @@ def _check_capacity(event: Event, out: ProblemLog) -> None:
                     s.room_id,
                 )
     _check_tour_capacity(event, out, slot_rows)
-    _check_action_planning(event, out, slot_rows)
 
 
 def _even_unpinned(pinned: Sequence[Any], freed: int) -> str:
@@ -980,23 +979,6 @@ def _needing(count: int) -> str:
 def _are_present(count: int) -> str:
     """``"1 person is present"``, ``"3 people are present"``."""
     return f"{_count(count, 'person is', 'people are')} present"
-
-
-def _check_action_planning(event: Event, out: ProblemLog, slot_rows: dict[str, int]) -> None:
-    for slot in event.slots_of("action_planning"):
-        present = event.present(slot)
-        coaches = sum(1 for p in present if p.is_coach)
-        tables = len({p.city_id for p in present if p.city_id is not None})
-        if coaches > tables:
-            out.error(
-                f"{_count(coaches, 'facilitator is', 'facilitators are')} present but only "
-                f"{_count(tables, 'delegation', 'delegations')}; each facilitator coaches one "
-                "delegation's table",
-                "slots",
-                slot_rows[slot.slot_id],
-                "slot_id",
-                slot.slot_id,
-            )
 
 
 def _check_presenters(event: Event, out: ProblemLog) -> None:

@@ -34,7 +34,7 @@ from typing import Any
 import attrs
 
 from convening.errors import ConveningError, InfeasibleError
-from convening.model import Event, RuleKind, SlotKind
+from convening.model import Event, RuleKind
 from convening.sheets import SHEETS
 
 __all__ = [
@@ -349,7 +349,6 @@ def explain_infeasibility(event: Event, *, time_limit: float = 30.0, seed: int =
         others = frozenset().union(*(d for j, d in enumerate(drops) if j != i))
         relaxations = _relaxations(event, part, core.guards, others, checker)
         conflicts.append(_conflict(event, part, core, relaxations))
-    conflicts.extend(_action_planning(event))
     cut_short |= checker.cut_short
     feasible = not conflicts and not unknown
     explanation = Explanation(feasible, conflicts, cut_short or (unknown and not conflicts))
@@ -464,8 +463,6 @@ class _Checker:
 
     def everywhere(self, event: Event, drop: Collection[Guard], changes: Sequence[Change]) -> bool:
         """Whether every part of ``event`` the changes touch has a plan (``drop`` ped rules aside)."""
-        if _action_planning(event):
-            return False
         touched = _touched(event, changes)
         return all(
             self.part(event, p, drop)
@@ -874,29 +871,3 @@ def _setting(event: Event, part: str) -> tuple[str, str, str]:
         "and two members of one delegation never share a table",
         "delegation-apart",
     )
-
-
-def _action_planning(event: Event) -> list[Conflict]:
-    """More facilitators present than delegations to coach (the counting check, restated)."""
-    out = []
-    for slot in event.slots_of(SlotKind.ACTION_PLANNING):
-        present = event.present(slot)
-        coaches = [p for p in present if p.is_coach]
-        cities = {p.city_id for p in present if p.city_id is not None}
-        if len(coaches) <= len(cities):
-            continue
-        rows = tuple(sorted(("participants", _row(event, "participants", p)) for p in coaches))
-        out.append(
-            Conflict(
-                rule="coach",
-                rules=("coach", "one-coach-per-table"),
-                part=f"action_planning:{slot.slot_id}",
-                message=(
-                    f"In action-planning slot {slot.slot_id}: {len(coaches)} facilitators are "
-                    f"present ({', '.join(p.participant_id for p in coaches)}) but only "
-                    f"{len(cities)} delegations; each facilitator coaches one delegation's table."
-                ),
-                rows=rows,
-            )
-        )
-    return out

@@ -138,7 +138,8 @@ def itineraries_frame(plan: Plan) -> pd.DataFrame:
 
     Columns: ``participant_id``, ``slot_id``, ``start``, ``end``,
     ``activity_id``, ``kind``, ``title``, ``location``, ``table`` (the table
-    number for networking and action planning, else missing).
+    number for networking and action planning, else missing; a coach's row
+    lists the tables they coach, ``;``-separated, when there are several).
     """
     rows = [
         (
@@ -154,6 +155,8 @@ def itineraries_frame(plan: Plan) -> pd.DataFrame:
         )
         for row in plan.itinerary_rows()
     ]
+    # Table numbers stay numbers; a coach's list of tables makes the column text-and-numbers.
+    lists = any(isinstance(r[-1], str) for r in rows)
     return _frame(
         rows,
         {
@@ -165,7 +168,7 @@ def itineraries_frame(plan: Plan) -> pd.DataFrame:
             "kind": "str",
             "title": "str",
             "location": "str",
-            "table": "Int64",
+            "table": "object" if lists else "Int64",
         },
     )
 
@@ -307,33 +310,38 @@ def networking_frame(plan: Plan) -> pd.DataFrame:
 
 
 def action_planning_frame(plan: Plan) -> pd.DataFrame:
-    """Who sits at each delegation's table in every action-planning slot, and who coaches it.
+    """One row per table in every action-planning slot: whose table, who sits, who coaches.
 
-    Columns: ``slot_id``, ``start``, ``table``, ``delegation`` (the table's
-    city, or ``"support"`` for people outside every delegation), ``coach``
-    (the facilitator's name), ``participant_id``, ``name``, ``city``, ``role``.
+    Columns: ``slot_id``, ``start``, ``table``, ``city_id`` (missing for the
+    table of people outside every delegation), ``delegation`` (the city, or
+    ``"support"``), ``coach_ids`` (``;``-separated; empty when none),
+    ``coaches`` (their names), ``members`` (participant ids seated, ``;``-separated).
     """
     event = plan.event
     people = event.participant_by_id
     rows = []
-    for table, person, pid in _seated(plan, ActivityKind.ACTION_PLANNING):
+    order = _slot_order(event)
+    tables = sorted(
+        (t for t in plan.tables if t.kind is ActivityKind.ACTION_PLANNING),
+        key=lambda t: (order.get(t.slot_id, len(order)), t.number),
+    )
+    for table in tables:
         if table.city_id is None:
             delegation = "support"
         else:
             city = event.city_by_id.get(table.city_id)
             delegation = city.label if city else table.city_id
-        coach = None if table.coach is None else _name(people.get(table.coach)) or table.coach
+        coaches = "; ".join(_name(people.get(c)) or c for c in table.coaches)
         rows.append(
             (
                 table.slot_id,
                 event.slot_by_id[table.slot_id].start,
                 table.number,
+                table.city_id,
                 delegation,
-                coach,
-                pid,
-                _name(person),
-                _city(event, person),
-                _role(person),
+                ";".join(table.coaches) or None,
+                coaches or None,
+                ";".join(table.members),
             )
         )
     return _frame(
@@ -342,12 +350,11 @@ def action_planning_frame(plan: Plan) -> pd.DataFrame:
             "slot_id": "str",
             "start": "datetime64[us]",
             "table": "int64",
+            "city_id": "str",
             "delegation": "str",
-            "coach": "str",
-            "participant_id": "str",
-            "name": "str",
-            "city": "str",
-            "role": "str",
+            "coach_ids": "str",
+            "coaches": "str",
+            "members": "str",
         },
     )
 

@@ -31,3 +31,25 @@ def test_breaks_and_meals_are_in_every_calendar_with_their_titles_and_places() -
     assert ("Dinner at the Public Market", "Public Market, 1 Main St") in delegate
     lunch = [loc for s, loc in delegate if s.startswith("Networking")]
     assert lunch and lunch[0].startswith("Hall, Table ")
+
+
+def test_a_coach_calendar_names_every_table_of_the_group_with_its_city() -> None:
+    from tests.test_validate import sample_plan
+
+    plan = sample_plan()
+    (coaching,) = [
+        v for v in participant_calendar(plan, "f1").walk("VEVENT") if "coaching" in v["SUMMARY"]
+    ]
+    assert str(coaching["SUMMARY"]) == "Action planning: coaching tables 1, 3"
+    assert str(coaching["DESCRIPTION"]).splitlines() == [
+        "You are coaching tables 1, 3.",
+        "Table 1: Albany, NY",
+        "Table 3: Utica, NY",
+    ]
+    # The delegates see their coach.
+    (table,) = [
+        v
+        for v in participant_calendar(plan, "cc-1").walk("VEVENT")
+        if v["SUMMARY"].startswith("Action planning")
+    ]
+    assert "Coach: Fran Coach" in str(table["DESCRIPTION"])

@@ -534,8 +534,8 @@ def _action_table_line(plan: Plan, table: Table) -> str:
     city = event.city_by_id.get(table.city_id or "")
     who = city.label if city is not None else "support"
     line = f"Table {table.number}: {who}"
-    if table.coach:
-        line += f" (coach: {_names(event, [table.coach])})"
+    if table.coaches:
+        line += f" (coach: {_names(event, table.coaches)})"
     return line
 
 
@@ -547,6 +547,10 @@ def _activities_by_participant(plan: Plan) -> dict[str, list[Run | Table]]:
     for table in plan.tables:
         for pid in table.members:
             out.setdefault(pid, []).append(table)
+        for pid in table.coaches:
+            # A coach's group of tables is one event, at the first of them.
+            if plan.coached_by(pid, table.slot_id)[0] is table:
+                out.setdefault(pid, []).append(table)
     return out
 
 
@@ -585,19 +589,29 @@ def _table_item(plan: Plan, table: Table, pid: str) -> _Item:
         others = [m for m in table.members if m != pid]
         if others:
             lines.append("At your table: " + "; ".join(event.person_label(m) for m in others))
+    elif pid in table.coaches:
+        # A coach works a group of tables: one event names them all, with their cities.
+        coached = plan.coached_by(pid, table.slot_id)
+        numbers = ", ".join(str(t.number) for t in coached)
+        lines = [f"You are coaching {'table' if len(coached) == 1 else 'tables'} {numbers}."]
+        for t in coached:
+            city = event.city_by_id.get(t.city_id or "")
+            lines.append(f"Table {t.number}: {city.label if city else t.city_id}")
+            others = [c for c in t.coaches if c != pid]
+            if others:
+                lines.append(f"  with {_names(event, others)}")
     else:
         city = event.city_by_id.get(table.city_id or "")
         if city is not None:
             lines.append(f"Delegation: {city.label}")
-        if table.coach and table.coach != pid:
-            lines.append(f"Coach: {_names(event, [table.coach])}")
-        elif table.coach == pid:
-            lines.append("You are coaching this table.")
+        if table.coaches:
+            lines.append(f"Coach: {_names(event, table.coaches)}")
+    summary = plan.title_for(pid, table)
     return _Item(
         uid=_uid(event, "participant", pid, _table_slot_key(table)),
         start=slot.start,
         end=slot.end,
-        summary=plan.title_of(table),
+        summary=summary,
         location=_slot_place(event, slot, plan.location_of(table)),
         description="\n".join(lines),
         category=_category(table.kind),
@@ -647,8 +661,8 @@ def _delegation_items(plan: Plan, city_id: str) -> list[_Item]:
             summary = plan.title_of(first)
             location = _place(event, plan.location_of(first))
             lines = [f"Members: {_names(event, [pid for _, pid in seats])}"]
-            if first.coach:
-                lines.append(f"Coach: {_names(event, [first.coach])}")
+            if first.coaches:
+                lines.append(f"Coach: {_names(event, first.coaches)}")
         items.append(
             _Item(
                 uid=_uid(event, "delegation", city_id, key),

@@ -1,13 +1,20 @@
-"""Action-planning tables: each delegation at its own table, facilitators as coaches.
+"""Action-planning tables: each delegation at its own table, facilitators coach groups of them.
 
 In every action-planning slot, each delegation present sits together (all
-its present members); each facilitator present (role ``facilitator``, no
-city) coaches exactly one delegation, one coach per table; everyone else
-present (staff, speakers) sits at one support table. Coaches are matched to
-delegations by a minimum-cost assignment that rewards topic overlap, keeps a
-city's coach from one slot to the next (or rotates coaches when asked),
-spreads each facilitator over different delegations when rotating, and gives
-first claim on a coach to delegations that had none in the slot before.
+its present members); everyone else who takes a place there and coaches
+nobody (a speaker, say) sits at one support table. Facilitators present
+(role ``facilitator``, no city) are spread over the delegation tables as the
+contract says: every delegation table has a coach; with fewer facilitators
+than tables each coaches a group of tables whose sizes differ by at most one,
+and with at least as many facilitators as tables each table has one or more
+coaches whose numbers differ by at most one.
+
+Who coaches which table is a minimum-cost flow whose capacities make the
+groups balanced (the source's arcs carry exactly the balanced sizes, so any
+full flow is balanced). Its costs put continuity first (a delegation keeps the
+coach it had in the slot before whenever that coach is there) and shared
+topics second; with ``coach_rotation`` a coach new to a city is preferred
+instead, and pairs that met more often cost more.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import logging
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from ortools.graph.python import linear_sum_assignment
+from ortools.graph.python import min_cost_flow
 
 from convening.errors import InfeasibleError
 from convening.model import Delegation, Event, Participant, Slot, SlotKind
@@ -25,51 +32,104 @@ from convening.plan import ActivityKind, Table
 if TYPE_CHECKING:
     from convening.solvers.tables import TableOptions
 
-__all__ = ["parties", "seat_action_planning"]
+__all__ = ["coach_groups", "parties", "seat_action_planning"]
 
 logger = logging.getLogger(__name__)
 
 #: Score of one shared topic between a coach and a delegation.
 TOPIC_SCORE = 10
-#: Score of keeping last slot's coach (continuity) or, when rotating, of a coach new to a city.
-CONTINUITY_SCORE = 40
-#: Score of coaching a delegation that had no coach in the slot before.
-UNCOACHED_SCORE = 60
+#: Score of keeping last slot's coach (continuity) or, when rotating, of a coach new to a
+#: city; larger than any topic score, so continuity comes first.
+CONTINUITY_SCORE = 1000
+#: With coach rotation, what each earlier meeting of a coach and a city costs (more than
+#: topics are worth, so coaches keep moving once every pair has met).
+REPEAT_COST = 100
 
 
 def parties(event: Event, slot: Slot) -> tuple[list[Delegation], list[Participant]]:
-    """The delegations at an action-planning slot and the facilitators there to coach them.
-
-    Raises
-    ------
-    InfeasibleError
-        When more facilitators than delegations are present (each coaches one table).
-    """
+    """The delegations at an action-planning slot and the facilitators there to coach them."""
     present = event.present(slot)
     here = {p.participant_id for p in present}
     cities = [d for d in event.delegations if any(m.participant_id in here for m in d.members)]
     coaches = [p for p in present if p.is_coach]
-    if len(coaches) > len(cities):
-        raise InfeasibleError(
-            f"Action planning in slot {slot.slot_id}: {len(coaches)} facilitators present "
-            f"but only {len(cities)} delegations to coach.",
-            [
-                "each facilitator coaches exactly one delegation, one coach per table: "
-                "facilitators present are " + ", ".join(p.participant_id for p in coaches)
-            ],
-            proven=True,
-        )
     return cities, coaches
 
 
-def seat_action_planning(event: Event, options: TableOptions | None = None) -> list[Table]:
-    """Tables for every action-planning slot of ``event``, numbered in city order.
+def coach_groups(
+    coaches: list[str], tables: list[str], score: dict[tuple[str, str], int]
+) -> dict[str, list[str]]:
+    """Balanced coaching: the coaches of each table, best ``score`` first.
 
-    Raises
-    ------
-    InfeasibleError
-        When more facilitators are present than delegations to coach.
+    Parameters
+    ----------
+    coaches
+        The facilitators present.
+    tables
+        The delegation tables (by city id), in table order.
+    score
+        What putting a coach on a table is worth, by ``(coach, table)``; missing
+        pairs are worth 0.
+
+    Returns
+    -------
+    dict
+        Each table's coaches, in ``coaches`` order; empty lists when there are
+        no coaches. With fewer coaches than tables each coach has ``⌊T/F⌋`` or
+        ``⌈T/F⌉`` tables and each table one coach; otherwise each coach one
+        table and each table ``⌊F/T⌋`` or ``⌈F/T⌉`` coaches.
     """
+    out: dict[str, list[str]] = {t: [] for t in tables}
+    if not coaches or not tables:
+        return out
+    f, t = len(coaches), len(tables)
+    flow = min_cost_flow.SimpleMinCostFlow()
+    source, extra, sink = 0, 1, 2
+    coach_node = {c: 3 + i for i, c in enumerate(coaches)}
+    table_node = {x: 3 + f + j for j, x in enumerate(tables)}
+    if f < t:
+        # Each coach takes q tables, and r coaches one more: the source's arcs hold exactly t.
+        q, r = divmod(t, f)
+        for c in coaches:
+            flow.add_arc_with_capacity_and_unit_cost(source, coach_node[c], q, 0)
+            flow.add_arc_with_capacity_and_unit_cost(extra, coach_node[c], 1, 0)
+        flow.add_arc_with_capacity_and_unit_cost(source, extra, r, 0)
+        for x in tables:
+            flow.add_arc_with_capacity_and_unit_cost(table_node[x], sink, 1, 0)
+        total = t
+    else:
+        # Each table takes q coaches, and r tables one more.
+        q, r = divmod(f, t)
+        for c in coaches:
+            flow.add_arc_with_capacity_and_unit_cost(source, coach_node[c], 1, 0)
+        for x in tables:
+            flow.add_arc_with_capacity_and_unit_cost(table_node[x], sink, q, 0)
+            flow.add_arc_with_capacity_and_unit_cost(table_node[x], extra, 1, 0)
+        flow.add_arc_with_capacity_and_unit_cost(extra, sink, r, 0)
+        total = f
+    arcs = {}
+    for i, c in enumerate(coaches):
+        for j, x in enumerate(tables):
+            # Ties go to earlier coaches on earlier tables, so the result is stable.
+            cost = -score.get((c, x), 0) * (f + t) * (f + t) + i * (f + t) + j
+            arcs[
+                flow.add_arc_with_capacity_and_unit_cost(coach_node[c], table_node[x], 1, cost)
+            ] = (
+                c,
+                x,
+            )
+    flow.set_node_supply(source, total)
+    flow.set_node_supply(sink, -total)
+    if flow.solve() != flow.OPTIMAL:  # pragma: no cover - the network always carries it all
+        raise InfeasibleError("No balanced coaching groups were found.")
+    for arc, (c, x) in arcs.items():
+        if flow.flow(arc) > 0:
+            out[x].append(c)
+    order = {c: i for i, c in enumerate(coaches)}
+    return {x: sorted(cs, key=order.__getitem__) for x, cs in out.items()}
+
+
+def seat_action_planning(event: Event, options: TableOptions | None = None) -> list[Table]:
+    """Tables for every action-planning slot of ``event``, numbered in city order."""
     from convening.solvers.tables import TableOptions
 
     options = options or TableOptions()
@@ -80,49 +140,35 @@ def seat_action_planning(event: Event, options: TableOptions | None = None) -> l
             topics.update(member.topics)
         city_topics[delegation.city_id] = topics
 
-    last_coach: dict[str, str] = {}
+    last_coaches: dict[str, set[str]] = {}
     coached: dict[tuple[str, str], int] = defaultdict(int)
-    uncoached: set[str] = set()
     tables: list[Table] = []
     for slot in event.slots_of(SlotKind.ACTION_PLANNING):
         present = event.present(slot)
         here = {p.participant_id for p in present}
         cities, coaches = parties(event, slot)
-        match: dict[str, str] = {}
-        if coaches:
-            assignment = linear_sum_assignment.SimpleLinearSumAssignment()
-            for i, coach in enumerate(coaches):
-                for j, d in enumerate(cities):
-                    score = TOPIC_SCORE * len(set(coach.topics) & city_topics[d.city_id])
-                    times = coached[(coach.participant_id, d.city_id)]
-                    if options.coach_rotation:
-                        score += CONTINUITY_SCORE * (times == 0) - 5 * times
-                    elif last_coach.get(d.city_id) == coach.participant_id:
-                        score += CONTINUITY_SCORE
-                    if d.city_id in uncoached:
-                        score += UNCOACHED_SCORE
-                    # A small preference for earlier cities keeps ties stable.
-                    assignment.add_arc_with_cost(i, j, -(score * 1000) + j)
-            # Stand-ins for the missing coaches make the assignment square, as the solver needs.
-            for i in range(len(coaches), len(cities)):
-                for j in range(len(cities)):
-                    assignment.add_arc_with_cost(i, j, 0)
-            if assignment.solve() != assignment.OPTIMAL:  # pragma: no cover - always solvable
-                raise InfeasibleError(f"No coach assignment in slot {slot.slot_id}.")
-            for i, coach in enumerate(coaches):
-                city_id = cities[assignment.right_mate(i)].city_id
-                match[city_id] = coach.participant_id
-        uncoached = set()
+        score: dict[tuple[str, str], int] = {}
+        for coach in coaches:
+            pid = coach.participant_id
+            for d in cities:
+                value = TOPIC_SCORE * len(set(coach.topics) & city_topics[d.city_id])
+                times = coached[(pid, d.city_id)]
+                if options.coach_rotation:
+                    value += CONTINUITY_SCORE * (times == 0) - REPEAT_COST * times
+                elif pid in last_coaches.get(d.city_id, ()):
+                    value += CONTINUITY_SCORE
+                score[(pid, d.city_id)] = value
+        match = coach_groups(
+            [c.participant_id for c in coaches], [d.city_id for d in cities], score
+        )
         number = 0
         for d in cities:
             number += 1
             members = [m.participant_id for m in d.members if m.participant_id in here]
-            coach_id = match.get(d.city_id)
-            if coach_id is None:
-                uncoached.add(d.city_id)
-            else:
-                members.append(coach_id)
-                last_coach[d.city_id] = coach_id
+            mine = match.get(d.city_id, [])
+            if mine:
+                last_coaches[d.city_id] = set(mine)
+            for coach_id in mine:
                 coached[(coach_id, d.city_id)] += 1
             tables.append(
                 Table(
@@ -132,7 +178,7 @@ def seat_action_planning(event: Event, options: TableOptions | None = None) -> l
                     members,
                     topic=None,
                     city_id=d.city_id,
-                    coach=coach_id,
+                    coaches=mine,
                 )
             )
         delegates = {m.participant_id for d in cities for m in d.members}
