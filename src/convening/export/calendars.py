@@ -422,6 +422,8 @@ def _run_lines(plan: Plan, run: Run) -> list[str]:
             lines.append(tour.description)
         if tour.meeting_point:
             lines.append(f"Meeting point: {tour.meeting_point}")
+        if tour.leaders:
+            lines.append(f"Led by {_names(event, tour.leaders)}")
         if tour.walking:
             lines.append("A walking tour.")
     else:
@@ -569,6 +571,8 @@ def _participant_items(
                 and pid in event.session_by_id[act.activity_id].presenters
             ):
                 extra.append("You are presenting.")
+            if act.kind is ActivityKind.TOUR and pid in event.tour_by_id[act.activity_id].leaders:
+                extra.append("You are leading this tour.")
             items.append(
                 _run_item(
                     plan, act, _uid(event, "participant", pid, act.activity_id, act.slot_id), extra
