@@ -57,6 +57,8 @@ _RULE_OF = {
     "room-pin": "pinned-room",
     "presenter": "presenter-absent",
     "window": "not-present",
+    "away": "not-present",
+    "leader": "leader-absent",
     "offered": "session-offered",
     "room-capacity": "room-capacity",
     "session-capacity": "session-capacity",
@@ -70,6 +72,7 @@ _RULE_PRIORITY = (
     "pinned-slot",
     "pinned-room",
     "presenter-absent",
+    "leader-absent",
     "not-present",
     "session-offered",
     "room-capacity",
@@ -585,6 +588,16 @@ def _candidates(
                 break
     elif kind == "window":
         yield from _window_candidates(event, guard[1], works)
+    elif kind == "away":
+        person = event.participant_by_id[guard[1]]
+        rest = tuple(k for k in person.away if k != guard[2])
+        change = Change("participants", person.participant_id, "away", rest)
+        if works([change]):
+            yield Relaxation(
+                f"{person.participant_id} is at slot {guard[2]} after all (remove it from "
+                f"away, {_at(event, 'participants', person)})",
+                (change,),
+            )
     elif kind == "networking-rule":
         rule = event.networking_rules[int(guard[1])]
         yield Relaxation(
@@ -771,6 +784,16 @@ def _conflict(event: Event, part: str, core: Any, relaxations: tuple[Relaxation,
             person = event.participant_by_id[g[1]]
             clauses.append(
                 f"{g[1]} ({row('participants', person)}) is at the event only {_span(person)}"
+            )
+        elif kind == "away":
+            person = event.participant_by_id[g[1]]
+            clauses.append(f"{g[1]} ({row('participants', person)}, away) is away in slot {g[2]}")
+        elif kind == "leader":
+            t = event.tour_by_id[g[2]]
+            person = event.participant_by_id[g[1]]
+            clauses.append(
+                f"{g[1]} ({row('participants', person)}) leads tour {g[2]} "
+                f"({row('tours', t)}, leaders)"
             )
         elif kind == "room-capacity":
             room = event.room_by_id[g[1]]
