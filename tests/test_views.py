@@ -34,11 +34,18 @@ EVENT = PLAN.event
 
 
 def test_agenda_has_one_row_per_run_in_time_order() -> None:
-    agenda = agenda_frame(PLAN)
-    assert tuple(agenda.columns) == AGENDA_COLUMNS
+    frame = agenda_frame(PLAN)
+    assert tuple(frame.columns) == AGENDA_COLUMNS
+    assert frame["start"].is_monotonic_increasing
+    assert pd.api.types.is_datetime64_any_dtype(frame["start"])
+    # Breaks, networking and action planning have a row of their own, named by the slot.
+    others = frame[frame["kind"].isin(["break", "networking", "action_planning"])]
+    assert list(others["activity_id"]) == ["coffee", "lunch", "ap"]
+    assert list(others["title"]) == ["Break", "Networking", "Action planning"]
+    assert list(others["attendees"]) == [13, 13, 12]  # cc-p has left before ap
+    agenda = frame[~frame.index.isin(others.index)]
     assert len(agenda) == len(PLAN.runs)
-    assert agenda["start"].is_monotonic_increasing
-    assert pd.api.types.is_datetime64_any_dtype(agenda["start"])
+    assert list(agenda[agenda["slot_id"] == "bo1"]["location"]) == ["Room 3", "Room 2", "Room 1"]
     by_run = {(r.activity_id, r.slot_id): len(r.attendees) for r in PLAN.runs}
     for row in agenda.itertuples():
         assert by_run[(row.activity_id, row.slot_id)] == row.attendees
@@ -168,7 +175,8 @@ def test_an_empty_plan_gives_empty_frames_with_the_same_columns() -> None:
     assert list(empty) == list(full)
     for name in full:
         assert list(empty[name].columns) == list(full[name].columns), name
-    assert len(empty["agenda"]) == 0 and len(empty["itineraries"]) == 0
+    # Only the breaks, which are on the programme whatever the plan.
+    assert list(empty["agenda"]["kind"]) == ["break"] and len(empty["itineraries"]) == 0
     assert pd.api.types.is_datetime64_any_dtype(empty["itineraries"]["start"])
     assert empty["delegations"].iloc[:, 5:].isna().all().all()
 

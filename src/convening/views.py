@@ -53,6 +53,7 @@ AGENDA_COLUMNS = (
     "title",
     "room_id",
     "attendees",
+    "location",
 )
 #: Columns of the ``itineraries`` sheet, as the contract names them.
 ITINERARY_COLUMNS = (
@@ -94,30 +95,65 @@ def plan_frames(plan: Plan) -> dict[str, pd.DataFrame]:
 
 
 def agenda_frame(plan: Plan) -> pd.DataFrame:
-    """One row per run of a session or tour, in time order.
+    """One row per run of a session or tour, and one per other slot, in time order.
 
     Columns: ``slot_id``, ``start``, ``end``, ``activity_id``, ``kind``,
     ``title``, ``room_id`` (missing for tours), ``attendees`` (how many,
-    presenters included).
+    presenters and leaders included), ``location`` (the room, the tour's
+    meeting point, or where a slot happens away from the venue). Breaks,
+    networking and action-planning slots get a row each, with the slot's id as
+    ``activity_id``, its title (``Lunch``, ``Dinner at the Public Market``; its
+    kind in words when untitled), and the people at the event then (breaks) or
+    seated at its tables.
     """
-    order = _slot_order(plan.event)
-    slots = plan.event.slot_by_id
-    runs = sorted(
-        plan.runs, key=lambda r: (order[r.slot_id], r.activity_id, r.room_id or "", r.attendees)
-    )
-    rows = [
-        (
-            run.slot_id,
-            slots[run.slot_id].start,
-            slots[run.slot_id].end,
-            run.activity_id,
-            str(run.kind),
-            plan.title_of(run),
-            run.room_id,
-            len(run.attendees),
+    event = plan.event
+    order = _slot_order(event)
+    slots = event.slot_by_id
+    rows: list[tuple[Any, ...]] = []
+    for run in plan.runs:
+        slot = slots[run.slot_id]
+        if run.room_id is not None:
+            where = event.room_by_id[run.room_id].name
+        else:
+            where = event.tour_by_id[run.activity_id].meeting_point or ""
+        rows.append(
+            (
+                run.slot_id,
+                slot.start,
+                slot.end,
+                run.activity_id,
+                str(run.kind),
+                plan.title_of(run),
+                run.room_id,
+                len(run.attendees),
+                where,
+            )
         )
-        for run in runs
-    ]
+    for slot in event.slots:
+        if slot.kind not in (SlotKind.BREAK, SlotKind.NETWORKING, SlotKind.ACTION_PLANNING):
+            continue
+        if slot.kind is SlotKind.BREAK:
+            count = sum(1 for p in event.participants if p.is_at(slot))
+        elif not plan.tables_in(slot.slot_id):
+            continue
+        else:
+            count = len(
+                {pid for t in plan.tables_in(slot.slot_id) for pid in (*t.members, *t.coaches)}
+            )
+        rows.append(
+            (
+                slot.slot_id,
+                slot.start,
+                slot.end,
+                slot.slot_id,
+                str(slot.kind),
+                slot.label,
+                None,
+                count,
+                slot.location or "",
+            )
+        )
+    rows.sort(key=lambda r: (order[r[0]], r[3], r[6] or "", r[7]))
     return _frame(
         rows,
         {
@@ -129,6 +165,7 @@ def agenda_frame(plan: Plan) -> pd.DataFrame:
             "title": "str",
             "room_id": "str",
             "attendees": "int64",
+            "location": "str",
         },
     )
 

@@ -60,6 +60,7 @@ def test_every_sheet_holds_its_view(book: openpyxl.Workbook) -> None:
         first["title"],
         first["room_id"],
         first["attendees"],
+        "Main hall",
     )
     tours = [row for row in agenda if row[4] == "tour"]
     assert tours and all(row[6] is None for row in tours)  # no room: an empty cell

@@ -201,8 +201,10 @@ def _whole_row_note(plan: Plan, slot: Slot) -> str:
         return f"{named}{what}{where}"
     if slot.kind is SlotKind.ACTION_PLANNING:
         delegations = sum(1 for t in tables if t.city_id is not None)
+        coaches = len({c for t in tables for c in t.coaches})
         what = "action planning" if named else "Action planning"
-        return f"{named}{what} at {delegations} delegation tables{where}"
+        coached = f", {coaches} coach{'' if coaches == 1 else 'es'}" if coaches else ""
+        return f"{named}{what} at {delegations} delegation tables{coached}{where}"
     if slot.kind is SlotKind.BREAK:
         return f"{_e(slot.label)}{where}"
     return "—"
