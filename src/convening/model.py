@@ -96,10 +96,15 @@ def _tuple_of_str(value: Iterable[str] | str | None) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _optional_tuple_of_str(value: Iterable[str] | str | None) -> tuple[str, ...] | None:
-    """Like :func:`_tuple_of_str`, but nothing given stays ``None`` (the default applies)."""
+def _attends_words(value: Iterable[str] | str | None) -> tuple[str, ...] | None:
+    """``attends`` words in their usual spelling (case, blanks and hyphens do not matter);
+    nothing given stays ``None`` (the role's default applies)."""
     words = _tuple_of_str(value)
-    return words or None
+    if not words:
+        return None
+    return tuple(
+        "_".join(w.lower().replace("-", " ").split()) if isinstance(w, str) else w for w in words
+    )
 
 
 #: The kinds of slot a person may take a place in (``attends``), with ``all`` and ``none``.
@@ -214,7 +219,7 @@ class Participant:
     arrives: dt.datetime | None = None
     departs: dt.datetime | None = None
     away: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
-    attends: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_tuple_of_str)
+    attends: tuple[str, ...] | None = attrs.field(default=None, converter=_attends_words)
     row: int | None = _row()
 
     @property
