@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= demo-out
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench busy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_agenda.py 4 50 500
 	$(BIN)/python benchmarks/run_tables.py
 	$(BIN)/python benchmarks/run_replan.py
+
+# Reproducibility next to CPU burners, as on a busy CI machine (BUSY=--suite: every test).
+busy: $(STAMP)
+	$(BIN)/python benchmarks/busy_check.py $(BUSY)
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info src/*.egg-info

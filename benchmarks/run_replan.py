@@ -105,9 +105,9 @@ def _changed(event, plan, change: str):  # type: ignore[no-untyped-def]
 
 def one(cities: int, change: str, folder: Path) -> dict[str, object]:
     """Re-plan one change; return the table row."""
+    from convening.options import SolveOptions
     from convening.plan import Plan
     from convening.replan import ReplanOptions, replan
-    from convening.solve import SolveOptions
     from convening.validate import validate
 
     event = _event(cities)

@@ -106,7 +106,7 @@ def compact_row(
     began = time.perf_counter()
     search = TableSearch(problem, Weights(), seed=seed)
     search.start()
-    result = search.run(time_limit=limit, patience=10**9)
+    result = search.run(budget=limit, patience=10**9)
     seconds = time.perf_counter() - began
     extra = repeats(problem, result.seating)
     return _row(name, groups * size, groups, size, rounds, extra, 0, seconds, bound, 0)

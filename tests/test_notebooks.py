@@ -6,15 +6,16 @@ interpreter (a kernelspec pointing at ``sys.executable`` is put first on
 (``MPLBACKEND=Agg``), with ``CONVENING_OUT`` pointing at a temporary folder and
 the kernel's working directory another, empty one. The notebooks end with
 ``assert`` cells, so a broken step fails here; the test also checks the final
-message, that no cell raised, that files were written only under
-``CONVENING_OUT`` and that the whole notebook kept to its time budget.
+message, that no cell raised and that files were written only under
+``CONVENING_OUT``. How long a notebook takes is the machine's business (a
+busy machine takes longer and computes the same): a cell is stopped only when
+it hangs, far beyond what it needs.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,9 @@ pytest.importorskip("ipykernel")
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
 
-#: Wall-clock seconds a whole notebook may take, kernel start included. Each
-#: notebook runs in well under a minute on 2 cores; the slack is for busy machines.
-BUDGET = 120.0
+#: Seconds a cell may run before it counts as hung: far beyond any cell's solve
+#: budget, so that a busy machine never fails the test by being slow.
+HUNG_CELL = 900
 
 #: Appended to the executed copy: where the kernel's Python lives.
 _PREFIX_CELL = "import sys\nprint('kernel prefix:', sys.prefix)"
@@ -91,18 +92,13 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(_PREFIX_CELL))
-    deadline = time.monotonic() + BUDGET
     client = nbclient.NotebookClient(
         nb,
         kernel_name="python3",
-        # Each cell may use what is left of the notebook's budget.
-        timeout_func=lambda _cell: max(1, int(deadline - time.monotonic())),
+        timeout=HUNG_CELL,
         resources={"metadata": {"path": str(cwd)}},
     )
-    start = time.monotonic()
     client.execute()
-    elapsed = time.monotonic() - start
-    assert elapsed < BUDGET, f"{path.name} took {elapsed:.0f} s"
 
     code = [c for c in nb.cells if c.cell_type == "code"]
     errors = [o for c in code for o in c.outputs if o.output_type == "error"]

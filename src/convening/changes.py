@@ -290,7 +290,7 @@ def _all_slots(old: Event, new: Event) -> list[Slot]:
     by_id: dict[str, Slot] = {s.slot_id: s for s in old.slots}
     by_id.update({s.slot_id: s for s in new.slots})
     slots = [s for s in by_id.values() if s.kind.is_activity]
-    return sorted(slots, key=lambda s: (s.start, s.end, s.slot_id))
+    return sorted(slots, key=Slot.sort_key)
 
 
 def _one(plan: Plan, pid: str, slot_id: str) -> Run | Table | None:

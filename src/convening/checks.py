@@ -28,13 +28,14 @@ from convening.model import (
     Role,
     RuleKind,
     SessionKind,
+    Slot,
     SlotKind,
     unchecked_event,
 )
 from convening.sheets import SHEETS
 
 if TYPE_CHECKING:
-    from convening.model import Event, Participant, Slot
+    from convening.model import Event, Participant
 
 __all__ = ["ID_PATTERN", "check_event", "is_valid_id"]
 
@@ -531,7 +532,7 @@ def _check_times(event: Event, out: ProblemLog) -> None:
         if slot.end > slot.start:
             by_kind[slot.kind].append(slot)
     for kind, slots in by_kind.items():
-        slots.sort(key=lambda s: (s.start, s.end, s.slot_id))
+        slots.sort(key=Slot.sort_key)
         for a_index, a in enumerate(slots):
             for b in slots[a_index + 1 :]:
                 if b.start >= a.end:
@@ -545,7 +546,7 @@ def _check_times(event: Event, out: ProblemLog) -> None:
                 )
     activity = sorted(
         (s for s in event.slots if s.kind.is_activity and s.end > s.start),
-        key=lambda s: (s.start, s.end, s.slot_id),
+        key=Slot.sort_key,
     )
     for a_index, a in enumerate(activity):
         for b in activity[a_index + 1 :]:

@@ -29,6 +29,7 @@ from convening.errors import (
 
 if TYPE_CHECKING:
     from convening.model import Event
+    from convening.options import SolveOptions
     from convening.plan import Plan
 
 EXIT_OK = 0
@@ -131,7 +132,18 @@ def _parser() -> argparse.ArgumentParser:
 def _plan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, help="folder for the plan's files")
     parser.add_argument(
-        "--time-limit", type=float, default=None, help="seconds the solver may take"
+        "--time-limit",
+        type=float,
+        default=None,
+        help="the solver's budget in seconds (default 60): about the time a quiet 2-core "
+        "machine takes; a busy machine takes longer and gives the same plan",
+    )
+    parser.add_argument(
+        "--wall-limit",
+        type=float,
+        default=None,
+        help="stop after this many seconds whatever the machine does (the plan may then "
+        "differ on a re-run; default: only a safety net at 10 times --time-limit)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same plan)")
     parser.add_argument(
@@ -203,8 +215,8 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
     from convening.export import check_output_folder, write_outputs
     from convening.export.changes import write_changes
     from convening.io import read_event, read_plan
-    from convening.replan import ReplanOptions, replan
-    from convening.solve import SolveOptions
+    from convening.options import ReplanOptions
+    from convening.replan import replan
 
     freeze = "none"
     before: dt.datetime | None = None
@@ -228,13 +240,8 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
     previous = read_plan(args.previous)
     event = read_event(args.event)
     _print_warnings(out, event.warnings)
-    solve_options: dict[str, Any] = {"seed": args.seed}
-    if args.time_limit is not None:
-        solve_options["time_limit"] = args.time_limit
-    if args.workers is not None:
-        solve_options["workers"] = args.workers
     options = ReplanOptions(
-        solve=SolveOptions(**solve_options),
+        solve=_solve_options(args),
         freeze=freeze,
         freeze_before=before,
         max_moves=args.max_moves,
@@ -250,6 +257,7 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
 
         result = replan(event, previous, options, progress=progress)
     out.print(f"Re-planned in {time.monotonic() - started:.1f} s.")
+    _warn_if_not_repeatable(out, result.plan)
     written = write_outputs(
         result.plan, args.out, force=args.force, previous=args.previous, csv=args.csv
     )
@@ -296,14 +304,20 @@ def _plan_and_write(event: Event, args: argparse.Namespace, out: Console) -> int
     return EXIT_OK
 
 
-def _solve_with_progress(event: Event, args: argparse.Namespace, out: Console) -> Plan:
-    from convening.solve import SolveOptions, solve
+def _solve_options(args: argparse.Namespace) -> SolveOptions:
+    """The solve options the flags give (the library's defaults for flags not given)."""
+    from convening.options import SolveOptions
 
     options: dict[str, Any] = {"seed": args.seed}
-    if args.time_limit is not None:
-        options["time_limit"] = args.time_limit
-    if args.workers is not None:
-        options["workers"] = args.workers
+    for flag in ("time_limit", "workers", "wall_limit"):
+        if getattr(args, flag) is not None:
+            options[flag] = getattr(args, flag)
+    return SolveOptions(**options)
+
+
+def _solve_with_progress(event: Event, args: argparse.Namespace, out: Console) -> Plan:
+    from convening.solve import solve
+
     started = time.monotonic()
     with out.status("Planning…", spinner="dots") as status:
 
@@ -311,17 +325,22 @@ def _solve_with_progress(event: Event, args: argparse.Namespace, out: Console) -
             score = "" if best is None else f", best score so far {best:.1f}%"
             status.update(f"Planning: {phase} ({elapsed:.1f} s{score})")
 
-        plan = solve(event, SolveOptions(**options), progress=progress)
+        plan = solve(event, _solve_options(args), progress=progress)
     out.print(
         f"Planned in {time.monotonic() - started:.1f} s: [bold]{plan.status.value}[/]. "
         f"{plan.status.advice}"
     )
+    _warn_if_not_repeatable(out, plan)
+    return plan
+
+
+def _warn_if_not_repeatable(out: Console, plan: Plan) -> None:
     if plan.metrics.get("deterministic") is False:
         out.print(
-            "[yellow]The time limit stopped the solver before its own budget ran out, so this "
-            "plan may differ on a re-run; a longer --time-limit makes it repeatable.[/]"
+            "[yellow]The wall clock stopped the solver before its budget ran out (--wall-limit, "
+            "or the safety net at 10 times --time-limit), so this plan may differ on a re-run; "
+            "without --wall-limit the same input, seed and workers give the same plan.[/]"
         )
-    return plan
 
 
 # -- printing -------------------------------------------------------------------------------

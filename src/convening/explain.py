@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -289,14 +288,6 @@ class Explanation:
 # -- the search ---------------------------------------------------------------------------------
 
 
-class _Clock:
-    def __init__(self, seconds: float) -> None:
-        self.end = time.perf_counter() + seconds
-
-    def left(self) -> float:
-        return max(0.0, self.end - time.perf_counter())
-
-
 def explain_infeasibility(event: Event, *, time_limit: float = 30.0, seed: int = 0) -> Explanation:
     """Find conflicting rules in ``event`` and relaxations that resolve them.
 
@@ -318,27 +309,29 @@ def explain_infeasibility(event: Event, *, time_limit: float = 30.0, seed: int =
     """
     from convening.solvers.ortools import explain as backend
 
-    clock = _Clock(time_limit)
-    search = _Clock(time_limit * _CONFLICT_SHARE)
+    # Budgets are deterministic work (see backend.Work), so the explanation does not
+    # depend on the machine's speed.
+    work = backend.Work.of_seconds(time_limit)
+    search = work.child(time_limit * _CONFLICT_SHARE)
     names = backend.parts(event)
     # A quick look at every part first, so that the search time goes to the parts without a plan.
     bad = []
     for i, part in enumerate(names):
-        budget = search.left() / (len(names) - i)
-        outcome = backend.check(event, part, time_limit=max(budget, 0.05), seed=seed)
+        budget = search.seconds_left() / (len(names) - i)
+        outcome = backend.check(event, part, seed=seed, work=search.child(max(budget, 0.05)))
         if outcome != "feasible":
             bad.append(part)
     found: list[tuple[str, Any]] = []
     cut_short = False
     unknown = False
     for i, part in enumerate(bad):
-        budget = search.left() / (len(bad) - i)
+        budget = search.seconds_left() / (len(bad) - i)
         result = backend.find_conflicts(
             event,
             part,
-            time_limit=max(budget, 0.05),
             seed=seed,
             max_conflicts=_MAX_CONFLICTS,
+            work=search.child(max(budget, 0.05)),
         )
         cut_short |= result.cut_short
         unknown |= result.status == "unknown"
@@ -347,7 +340,7 @@ def explain_infeasibility(event: Event, *, time_limit: float = 30.0, seed: int =
     merged = _merge_networking(found)
     drops = [frozenset(core.guards) for _part, core in merged]
     conflicts = []
-    checker = _Checker(backend, seed, clock)
+    checker = _Checker(backend, seed, work)
     for i, (part, core) in enumerate(merged):
         others = frozenset().union(*(d for j, d in enumerate(drops) if j != i))
         relaxations = _relaxations(event, part, core.guards, others, checker)
@@ -355,9 +348,11 @@ def explain_infeasibility(event: Event, *, time_limit: float = 30.0, seed: int =
     cut_short |= checker.cut_short
     feasible = not conflicts and not unknown
     explanation = Explanation(feasible, conflicts, cut_short or (unknown and not conflicts))
+    if work.wall_cut:
+        logger.warning("the wall clock cut the explanation short; it may differ on a re-run")
     logger.info(
-        "explained in %.1fs: %d conflicts, %d relaxations",
-        time_limit - clock.left(),
+        "explained with %.1f s of budget: %d conflicts, %d relaxations",
+        time_limit - work.seconds_left(),
         len(conflicts),
         len(explanation.relaxations),
     )
@@ -444,21 +439,21 @@ def _merge_networking(found: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
 
 
 class _Checker:
-    """Checks changed events against the feasibility models, within the time left."""
+    """Checks changed events against the feasibility models, within the work left."""
 
-    def __init__(self, backend: Any, seed: int, clock: _Clock) -> None:
+    def __init__(self, backend: Any, seed: int, work: Any) -> None:
         self.backend = backend
         self.seed = seed
-        self.clock = clock
+        self.work = work
         self.cut_short = False
 
     def part(self, event: Event, part: str, drop: Collection[Guard]) -> bool:
-        left = self.clock.left()
+        left = self.work.seconds_left()
         if left < 0.05:
             self.cut_short = True
             return False
         outcome = self.backend.check(
-            event, part, drop=drop, time_limit=min(left, 10.0), seed=self.seed
+            event, part, drop=drop, seed=self.seed, work=self.work.child(min(left, 10.0))
         )
         if outcome == "unknown":
             self.cut_short = True

@@ -326,6 +326,10 @@ class Slot:
         """Whether the two slots share any time."""
         return self.start < other.end and other.start < self.end
 
+    def sort_key(self) -> tuple[dt.datetime, dt.datetime, str]:
+        """The order of slots everywhere (start, then end, then id): ``sorted(slots, key=Slot.sort_key)``."""
+        return (self.start, self.end, self.slot_id)
+
 
 @attrs.frozen
 class Session:
@@ -596,7 +600,7 @@ class Event:
     def slots_of(self, kind: SlotKind | str) -> tuple[Slot, ...]:
         """The slots of one kind, in time order."""
         kind = SlotKind(kind)
-        return tuple(sorted((s for s in self.slots if s.kind is kind), key=_slot_order))
+        return tuple(sorted((s for s in self.slots if s.kind is kind), key=Slot.sort_key))
 
     def present(self, slot: Slot | str) -> tuple[Participant, ...]:
         """The participants who take a place in ``slot`` (:meth:`Participant.takes_place`).
@@ -703,7 +707,3 @@ def unchecked_event(**fields: Any) -> Event:
             value = a.converter(value)
         object.__setattr__(event, a.name, value)
     return event
-
-
-def _slot_order(slot: Slot) -> tuple[dt.datetime, dt.datetime, str]:
-    return (slot.start, slot.end, slot.slot_id)

@@ -18,7 +18,8 @@ from typing import Any
 
 import attrs
 
-from convening.model import Event
+from convening.errors import ConveningError
+from convening.model import Event, Slot
 
 
 def _sorted_ids(ids: Iterable[str]) -> tuple[str, ...]:
@@ -307,8 +308,6 @@ class Plan:
         ConveningError
             When the data is not a plan, or is one of another event.
         """
-        from convening.errors import ConveningError
-
         if not isinstance(data, Mapping) or data.get("format") != PLAN_FORMAT:
             raise ConveningError("this is not a plan written by convening")
         if data.get("event") != event.name:
@@ -329,7 +328,7 @@ class Plan:
     def itinerary_rows(self) -> Iterator[ItineraryRow]:
         """Every participant's activities, by participant then time."""
         slots = self.event.slot_by_id
-        order = {s.slot_id: i for i, s in enumerate(sorted(self.event.slots, key=_key))}
+        order = {s.slot_id: i for i, s in enumerate(sorted(self.event.slots, key=Slot.sort_key))}
         items: list[tuple[str, str, Run | Table]] = []
         for (pid, slot_id), acts in self._activity.items():
             for act in acts:
@@ -381,7 +380,3 @@ def _table_fields(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def _act_id(item: Run | Table) -> str:
     return item.activity_id
-
-
-def _key(slot: Any) -> tuple[Any, ...]:
-    return (slot.start, slot.end, slot.slot_id)

@@ -32,68 +32,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 import attrs
 
 from convening.changes import ChangeReport, diff_plans
 from convening.errors import ConveningError, InfeasibleError
-from convening.model import Event, Participant, Slot, SlotKind
+from convening.model import Event, Participant, SlotKind
+from convening.options import FREEZE, ReplanOptions, SolveOptions
 from convening.plan import ActivityKind, Plan, Run, SolveStatus, Table
-from convening.solve import SolveOptions
+from convening.solvers.clock import Clock, Progress
 from convening.validate import networking_rule_breaches
 
 __all__ = ["FREEZE", "Replan", "ReplanOptions", "replan"]
 
 logger = logging.getLogger(__name__)
-
-#: What ``ReplanOptions.freeze`` accepts.
-FREEZE = ("none", "sessions")
-
-#: Share of the time limit kept for seating tables.
-_TABLE_SHARE = 0.15
-
-Progress = Callable[[str, float, float | None], None]
-
-
-def _check_freeze(_inst: Any, _attr: Any, value: str) -> None:
-    if value not in FREEZE:
-        raise ConveningError(f"freeze must be one of {', '.join(FREEZE)}, not {value!r}")
-
-
-def _check_max_moves(_inst: Any, _attr: Any, value: int | None) -> None:
-    if value is not None and value < 0:
-        raise ConveningError(f"max_moves must be 0 or more, not {value!r}")
-
-
-@attrs.frozen
-class ReplanOptions:
-    """How to re-plan.
-
-    Parameters
-    ----------
-    solve
-        Time limit, seed and workers (:class:`~convening.solve.SolveOptions`);
-        the other solve options do not apply to a re-plan.
-    freeze
-        ``"none"`` (default): sessions and tours may move where the change
-        requires it; ``"sessions"``: every session run and tour that still
-        exists keeps its slot and room (an error if the change makes that
-        impossible).
-    freeze_before
-        Slots starting before this local time are already past: their runs,
-        attendance and tables stay as they were (for the people still in the
-        event), and nothing new is scheduled there.
-    max_moves
-        The most people the re-plan may move; when more must move,
-        :class:`~convening.errors.InfeasibleError` says how many and why.
-    """
-
-    solve: SolveOptions = attrs.field(factory=SolveOptions)
-    freeze: str = attrs.field(default="none", validator=_check_freeze)
-    freeze_before: dt.datetime | None = None
-    max_moves: int | None = attrs.field(default=None, validator=_check_max_moves)
 
 
 @attrs.frozen(eq=False)
@@ -156,12 +109,11 @@ def replan(
         )
     from convening.metrics import agenda_metrics, table_metrics
     from convening.solvers.instance import AgendaInstance, build_runs
-    from convening.solvers.ortools import Clock
     from convening.solvers.ortools.replan import PreviousAgenda, forced_movers, replan_agenda
 
     options = options or ReplanOptions()
     solve_options = options.solve
-    clock = Clock(progress)
+    clock = Clock(progress, wall_stop=solve_options.wall_stop)
     frozen = _frozen_slots(event_v2, previous.event, options.freeze_before)
     inst = AgendaInstance(event_v2)
     prev = PreviousAgenda.from_runs(previous.runs)
@@ -171,8 +123,8 @@ def replan(
     has_tables = any(
         s.kind in (SlotKind.NETWORKING, SlotKind.ACTION_PLANNING) for s in event_v2.slots
     )
-    budget = solve_options.time_limit * (1 - _TABLE_SHARE if has_tables else 1.0)
-    result, info = replan_agenda(
+    budget = solve_options.time_limit * (1 - solve_options.table_share if has_tables else 1.0)
+    result, _info = replan_agenda(
         inst,
         prev,
         solve_options,
@@ -181,9 +133,9 @@ def replan(
         frozen_slots=frozen,
         budget=budget,
     )
-    runs: list[Run] = build_runs(inst, result)  # type: ignore[assignment]
+    runs = build_runs(inst, result)
     clock.report("tables", None)
-    tables = reseat_tables(event_v2, runs, previous, solve_options)
+    tables = reseat_tables(event_v2, runs, previous, solve_options, clock)
     draft = Plan(event_v2, runs, tables, SolveStatus.FEASIBLE, {})
     changes = diff_plans(previous, draft, forced=forced)
     if options.max_moves is not None and changes.people_moved > options.max_moves:
@@ -199,7 +151,7 @@ def replan(
             "forced_moves": len(forced),
             "solve_seconds": round(clock.elapsed(), 3),
             "method": "replan",
-            "deterministic": info.get("deterministic", True),
+            "deterministic": solve_options.deterministic and clock.deterministic,
             "status": str(SolveStatus.FEASIBLE),
         }
     )
@@ -242,7 +194,11 @@ def _frozen_slots(event: Event, old: Event, before: dt.datetime | None) -> list[
 
 
 def reseat_tables(
-    event: Event, runs: Sequence[Run], previous: Plan, options: SolveOptions
+    event: Event,
+    runs: Sequence[Run],
+    previous: Plan,
+    options: SolveOptions,
+    clock: Clock | None = None,
 ) -> list[Table]:
     """Networking and action-planning tables that keep everyone who can keep their table.
 
@@ -253,14 +209,11 @@ def reseat_tables(
     Action-planning tables keep each delegation's table number and coach
     where they can.
     """
-    networking = _reseat_networking(event, runs, previous, options)
+    from convening.solvers.tables import sort_tables
+
+    networking = _reseat_networking(event, runs, previous, options, clock)
     action = _reseat_action_planning(event, previous)
-    order = {s.slot_id: i for i, s in enumerate(sorted(event.slots, key=_slot_key))}
-    return sorted([*networking, *action], key=lambda t: (order[t.slot_id], t.number))
-
-
-def _slot_key(slot: Slot) -> tuple[Any, ...]:
-    return (slot.start, slot.end, slot.slot_id)
+    return sort_tables(event, [*networking, *action])
 
 
 def _groups(people: Sequence[Participant]) -> dict[str, str]:
@@ -292,10 +245,13 @@ def _rules_hold(event: Event, slot_id: str, seat: Mapping[str, int]) -> bool:
 
 
 def _reseat_networking(
-    event: Event, runs: Sequence[Run], previous: Plan, options: SolveOptions
+    event: Event,
+    runs: Sequence[Run],
+    previous: Plan,
+    options: SolveOptions,
+    clock: Clock | None,
 ) -> list[Table]:
     from convening.solvers.ortools.replan import reseat_networking_slot
-    from convening.solvers.tables import TableOptions
     from convening.solvers.tables.networking import person_topics, seat_networking
 
     slots = event.slots_of(SlotKind.NETWORKING)
@@ -322,13 +278,9 @@ def _reseat_networking(
         seated[k] = seat
     if unsettled:
         pins = {(pid, k): t for k, seat in seated.items() for pid, t in seat.items()}
-        table_options = TableOptions(
-            seed=options.seed,
-            time_limit=max(1.0, options.time_limit * _TABLE_SHARE),
-            pins=pins,
-        )
+        table_options = attrs.evolve(options.table_options(), pins=pins)
         logger.info("re-seating networking slots %s with the networking search", unsettled)
-        tables = seat_networking(event, runs, table_options)
+        tables = seat_networking(event, runs, table_options, clock)
         return [t for t in tables if t.slot_id in set(unsettled) or t.slot_id in seated]
     people = event.participant_by_id
     out = []

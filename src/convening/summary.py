@@ -6,7 +6,7 @@ from collections import Counter
 
 import attrs
 
-from convening.model import Event, Role, SlotKind
+from convening.model import Event, Role, Slot, SlotKind
 
 __all__ = ["EventSummary", "SlotSeats", "summarize"]
 
@@ -64,7 +64,7 @@ def summarize(event: Event) -> EventSummary:
     kinds = Counter(str(s.kind) for s in event.slots)
     usual = sum(1 for d in event.delegations if d.is_usual_shape)
     seats = []
-    for slot in sorted(event.slots, key=lambda s: (s.start, s.slot_id)):
+    for slot in sorted(event.slots, key=Slot.sort_key):
         present = len(event.present(slot))
         places: int | None
         note = ""

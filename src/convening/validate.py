@@ -205,7 +205,7 @@ def validate(event: Event, plan: Plan) -> list[Violation]:
     _check_networking(event, tables, found)
     _check_networking_rules(event, tables, found)
     _check_action_planning(event, tables, found)
-    slot_order = {s.slot_id: i for i, s in enumerate(sorted(event.slots, key=_slot_key))}
+    slot_order = {s.slot_id: i for i, s in enumerate(sorted(event.slots, key=Slot.sort_key))}
 
     def order(v: Violation) -> tuple[object, ...]:
         return (
@@ -1005,7 +1005,3 @@ def _check_coaching(
                     sid,
                 )
             )
-
-
-def _slot_key(slot: Slot) -> tuple[object, ...]:
-    return (slot.start, slot.end, slot.slot_id)

@@ -460,7 +460,7 @@ def _scalar(value: Any) -> Any:
 
 
 def _slots_in_order(event: Event) -> list[Slot]:
-    return sorted(event.slots, key=lambda s: (s.start, s.end, s.slot_id))
+    return sorted(event.slots, key=Slot.sort_key)
 
 
 def _slot_order(event: Event) -> dict[str, int]:

@@ -8,7 +8,7 @@ import pytest
 
 from convening import EventBuilder
 from convening.model import Event, SlotKind
-from convening.solve import SolveOptions
+from convening.options import SolveOptions
 from convening.solvers.fairness import lift_worst_off
 from convening.solvers.greedy import solve_greedy
 from convening.solvers.instance import AgendaInstance, presenting_in

@@ -12,6 +12,7 @@ import pytest
 from convening import Event, EventBuilder
 from convening.solvers import chains, improve
 from convening.solvers.chains import chain_seed
+from convening.solvers.clock import Clock
 from convening.solvers.greedy import place_greedy
 from convening.solvers.improve import PlacementSearch, improve_placement
 from convening.solvers.instance import AgendaInstance
@@ -155,12 +156,15 @@ def test_a_session_offered_twice_counts_once_per_person() -> None:
     assert points <= best_possible
 
 
-def test_the_wall_clock_cap_is_reported() -> None:
+def test_the_wall_stop_is_reported_and_recorded_on_the_clock() -> None:
     inst = AgendaInstance(medium_event(5))
     placement = place_greedy(inst)
     assert placement is not None
-    result, done = improve_placement(inst, placement, moves=10**7, seed=0, time_cap=0.0)
+    clock = Clock(wall_stop=0.0)
+    result, done = improve_placement(inst, placement, moves=10**7, seed=0, clock=clock)
     assert not done
+    assert not clock.deterministic
+    assert clock.cut == ["the placement search"]
     assert _run_rules(inst, result) == []
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from convening.solve import SolveOptions, solve
+from convening.solvers.clock import Clock
 from convening.solvers.greedy import assign_greedy, place_greedy
 from convening.solvers.instance import AgendaInstance, presenting_in
-from convening.solvers.ortools.common import Clock
 from convening.solvers.ortools.lns import SlotNeighbourhood, improve_by_slots, slot_subsets
 from tests.solvers.agenda_events import agenda_violations, medium_event
 from tests.solvers.test_improve import _run_rules

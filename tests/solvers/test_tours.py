@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 from convening import Event, EventBuilder
 from convening.model import SlotKind
 from convening.solve import SolveOptions, solve
+from convening.solvers.clock import Clock
 from convening.solvers.greedy import tours_greedy
 from convening.solvers.instance import AgendaInstance
-from convening.solvers.ortools import solve_agenda
-from convening.solvers.ortools.common import Clock, Outcome
+from convening.solvers.ortools.agenda import solve_agenda
+from convening.solvers.ortools.common import Outcome
 from convening.solvers.ortools.tours import (
     TourModel,
     improve_tour_slots,

@@ -131,7 +131,7 @@ def _span(slot: Slot) -> str:
 
 def _days(slots: Iterable[Slot]) -> list[tuple[dt.date, list[Slot]]]:
     out: dict[dt.date, list[Slot]] = {}
-    for slot in sorted(slots, key=lambda s: (s.start, s.end, s.slot_id)):
+    for slot in sorted(slots, key=Slot.sort_key):
         out.setdefault(slot.start.date(), []).append(slot)
     return sorted(out.items())
 

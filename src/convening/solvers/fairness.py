@@ -37,7 +37,7 @@ from convening.model import SlotKind
 from convening.solvers.instance import AgendaInstance, Placement, presenting_in
 
 if TYPE_CHECKING:
-    from convening.solve import SolveOptions
+    from convening.options import SolveOptions
 
 __all__ = ["lift_worst_off"]
 

@@ -54,6 +54,7 @@ import numpy as np
 
 from convening.model import SlotKind
 from convening.solvers.chains import chain_seed, run_chains
+from convening.solvers.clock import Clock
 from convening.solvers.instance import AgendaInstance
 
 __all__ = ["OVERFLOW_POINTS", "PlacementSearch", "improve_placement"]
@@ -714,7 +715,7 @@ def improve_placement(
     *,
     moves: int,
     seed: int = 0,
-    time_cap: float = 60.0,
+    clock: Clock | None = None,
     topic_penalty: float = 20.0,
     progress: Callable[[float], None] | None = None,
     chains: int = 1,
@@ -735,18 +736,22 @@ def improve_placement(
     chain's best placement so far (:attr:`PlacementSearch.points`) every
     :data:`_REPORT_MOVES` moves, and with the winner's at the end.
     Returns the best placement seen and whether every chain ran to its move
-    count (``False``: the wall-clock cap stopped one, so it may not be reproducible).
+    count (``False``: the ``clock``'s wall stop stopped one, so it may not be
+    reproducible; the clock records it).
     """
     if moves <= 0:
         return placement, True
     start = time.perf_counter()
+    clock = clock or Clock()
 
     def chain(index: int) -> Chain:
         # Only the first chain runs in this process for sure, so only it reports.
         report = progress if index == 0 else None
-        return _search(inst, placement, moves, index, seed, start, time_cap, topic_penalty, report)
+        return _search(inst, placement, moves, index, seed, clock, topic_penalty, report)
 
-    results = run_chains(chain, max(1, chains), start + time_cap)
+    results = run_chains(chain, max(1, chains), start + clock.left())
+    if not all(c.completed for c in results):
+        clock.stopped("the placement search")
     best = max(results, key=lambda c: (c.value, -c.index))
     if progress is not None:
         progress(best.points)
@@ -770,8 +775,7 @@ def _search(
     moves: int,
     index: int,
     seed: int,
-    start: float,
-    time_cap: float,
+    clock: Clock,
     topic_penalty: float,
     progress: Callable[[float], None] | None,
 ) -> Chain:
@@ -787,7 +791,7 @@ def _search(
     for c in range(cycles):
         n = moves // cycles + (1 if c < moves % cycles else 0)
         report = None if progress is None else _best_of(best_value, best_points, progress)
-        value, points, cells, got, completed = _anneal(search, rng, n, start, time_cap, report)
+        value, points, cells, got, completed = _anneal(search, rng, n, clock, report)
         accepted += got
         if value > best_value + 1e-9:
             search.cell = cells
@@ -812,8 +816,7 @@ def _anneal(
     search: PlacementSearch,
     rng: random.Random,
     moves: int,
-    start: float,
-    time_cap: float,
+    clock: Clock,
     report: Callable[[float, float], None] | None = None,
 ) -> tuple[float, float, list[tuple[int, str]], int, bool]:
     """One annealing cycle; returns the best value, its points and cells, moves accepted,
@@ -826,7 +829,7 @@ def _anneal(
     ratio = _T_END / _T_START
     for i in range(moves):
         if i % 512 == 0:
-            if time.perf_counter() - start > time_cap:
+            if clock.over():
                 return best_value, best_points, best_cells, accepted, False
             if report is not None and i % _REPORT_MOVES == 0 and i:
                 report(best_value, best_points)

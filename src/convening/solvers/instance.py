@@ -24,7 +24,8 @@ from functools import cached_property
 
 import attrs
 
-from convening.model import Event, Participant, Session, SlotKind, Tour
+from convening.model import Event, Participant, Session, Slot, SlotKind, Tour
+from convening.plan import ActivityKind, Run
 
 __all__ = ["AgendaInstance", "Placement", "RunKey", "rank_score"]
 
@@ -378,20 +379,15 @@ def presenting_in(inst: AgendaInstance, placement: Placement) -> dict[tuple[str,
     return out
 
 
-def build_runs(inst: AgendaInstance, result: AgendaResult) -> list[object]:
+def build_runs(inst: AgendaInstance, result: AgendaResult) -> list[Run]:
     """The plan's runs (sessions, then tours, in a stable order)."""
-    from convening.plan import ActivityKind, Run
-
     takers = inst.takers
     people: dict[tuple[str, str], list[str]] = {}
     for (pid, slot_id), sid in result.attends.items():
         if pid in takers.get(slot_id, ()):
             people.setdefault((sid, slot_id), []).append(pid)
-    runs: list[object] = []
-    order = {
-        s.slot_id: i
-        for i, s in enumerate(sorted(inst.event.slots, key=lambda s: (s.start, s.end, s.slot_id)))
-    }
+    runs: list[Run] = []
+    order = {s.slot_id: i for i, s in enumerate(sorted(inst.event.slots, key=Slot.sort_key))}
     for sid in sorted(result.placement):
         session = inst.event.session_by_id[sid]
         for slot_id, room_id in result.placement[sid]:
@@ -403,5 +399,5 @@ def build_runs(inst: AgendaInstance, result: AgendaResult) -> list[object]:
             riders.setdefault(tid, []).append(pid)
     for tid in sorted(result.tour_slot):
         runs.append(Run(tid, ActivityKind.TOUR, result.tour_slot[tid], None, riders.get(tid, [])))
-    runs.sort(key=lambda r: (order[r.slot_id], r.activity_id))  # type: ignore[attr-defined]
+    runs.sort(key=lambda r: (order[r.slot_id], r.activity_id))
     return runs

@@ -174,7 +174,7 @@ def test_search_reaches_zero_repeats_from_greedy() -> None:
     problem = golfer_problem(5, 3, 6)
     search = TableSearch(problem, Weights(), seed=1)
     search.start()
-    result = search.run(time_limit=20)
+    result = search.run(budget=20)
     assert compact_repeats(problem, result.seating) == 0
 
 

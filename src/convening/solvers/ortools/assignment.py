@@ -28,11 +28,12 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from convening.model import SlotKind
+from convening.solvers.clock import Clock
 from convening.solvers.instance import AgendaInstance, Placement, presenting_in
-from convening.solvers.ortools.common import Clock, Outcome, optimize
+from convening.solvers.ortools.common import CpSat, Outcome, optimize
 
 if TYPE_CHECKING:
-    from convening.solve import SolveOptions
+    from convening.options import SolveOptions
 
 __all__ = ["AssignmentModel"]
 
@@ -231,7 +232,7 @@ class AssignmentModel:
         outcome = optimize(
             self.model,
             self.terms,
-            self.options,
+            CpSat.of(self.options),
             budget,
             clock,
             "assignment",

@@ -2,72 +2,98 @@
 
 Every model in this package exposes its objective as named *terms* (integer
 linear expressions to maximise). :func:`optimize` combines them either as a
-weighted sum (weights from :class:`~convening.solve.SolveOptions`) or
-lexicographically (maximise the first, keep it, maximise the next, …).
+weighted sum or lexicographically (maximise the first, keep it, maximise the
+next, …), as its :class:`CpSat` settings say; it is the one loop every model
+uses.
 
 Determinism: CP-SAT with several workers and a wall-clock limit is not
-reproducible. With ``options.deterministic`` (the default) each call uses
+reproducible. With ``CpSat.deterministic`` (the default) each call uses
 ``interleave_search`` (workers run in deterministic batches; with one worker,
 CP-SAT's portfolio shares one thread) and stops on
-``max_deterministic_time``; the wall-clock limit stays as a safety net only,
-and when it is the one that stops the search the outcome is flagged as not
-reproducible (``Outcome.deterministic``).
+``max_deterministic_time``; the wall clock stops it only at the run's wall
+stop (:class:`~convening.solvers.clock.Clock`), and a call it stops is
+recorded there and flagged (``Outcome.deterministic``). Lexicographic levels
+get fixed shares of the budget, never what the wall clock left over.
 """
 
 from __future__ import annotations
 
 import logging
-import time
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 from ortools.sat.python import cp_model
 
+from convening.solvers.clock import Clock
+
 if TYPE_CHECKING:
     from convening.model import Session
-    from convening.solve import SolveOptions
+    from convening.options import SolveOptions
 
-__all__ = ["Clock", "Outcome", "optimize", "placement_of"]
+__all__ = ["CpSat", "Outcome", "optimize", "placement_of"]
 
 logger = logging.getLogger(__name__)
 
 #: Integer coefficient units per unit of weight.
 WEIGHT_SCALE = 100
 
-Progress = Callable[[str, float, float | None], None]
 K = TypeVar("K")
 
 
-class Clock:
-    """Elapsed time since the solve started, the progress callback and the hard deadline.
+def _weights(value: Mapping[str, float]) -> Mapping[str, float]:
+    return MappingProxyType(dict(value))
 
-    ``deadline`` (seconds since the start, optional) is the wall-clock safety
-    net: when set, a stage's deterministic budget may overrun its nominal
-    share of the time (slow or busy machine) but never the deadline, so the
-    result stays reproducible unless the deadline itself stops a stage.
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class CpSat:
+    """What a CP-SAT call takes from the options: how to search and how terms combine.
+
+    Parameters
+    ----------
+    seed, workers, log, deterministic, deterministic_ratio
+        As in :class:`~convening.options.SolveOptions`.
+    weights
+        Weight per objective term (terms not named weigh nothing).
+    lexicographic
+        Term names in priority order; empty: the weighted sum.
+    first_share
+        Share of the budget for the first lexicographic level (``None``: an
+        equal share for every level).
     """
 
-    def __init__(self, progress: Progress | None = None, deadline: float | None = None) -> None:
-        self.start = time.perf_counter()
-        self.progress = progress
-        self.deadline = deadline
+    seed: int = 0
+    workers: int = 2
+    log: bool = False
+    deterministic: bool = True
+    deterministic_ratio: float = 0.25
+    weights: Mapping[str, float] = attrs.field(factory=dict, converter=_weights)
+    lexicographic: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    first_share: float | None = None
 
-    def elapsed(self) -> float:
-        """Seconds since the solve started."""
-        return time.perf_counter() - self.start
+    @classmethod
+    def of(cls, options: SolveOptions, **changes: Any) -> CpSat:
+        """The CP-SAT settings of ``options``, with ``changes``."""
+        settings = cls(
+            seed=options.seed,
+            workers=options.workers,
+            log=options.log,
+            deterministic=options.deterministic,
+            deterministic_ratio=options.deterministic_ratio,
+            weights=options.weights,
+            lexicographic=options.lexicographic,
+        )
+        return attrs.evolve(settings, **changes)
 
-    def wall_cap(self, budget: float, slack: float = 3.0) -> float:
-        """Wall-clock cap for a stage of nominal ``budget`` seconds (a safety net only)."""
-        if self.deadline is None:
-            return budget
-        left = self.deadline - self.elapsed()
-        return max(min(budget, left), min(budget * slack, left), 0.05)
-
-    def report(self, phase: str, score: float | None) -> None:
-        """Tell the caller how far we are."""
-        if self.progress is not None:
-            self.progress(phase, self.elapsed(), score)
+    def weight(self, term: str) -> float:
+        """The weight of one objective term."""
+        return float(self.weights.get(term, 0.0))
 
 
 #: What progress reports as the score: an objective term's name and its value in percent.
@@ -127,30 +153,29 @@ def placement_of(
 
 
 def _params(
-    solver: cp_model.CpSolver,
-    options: SolveOptions,
-    budget: float,
-    workers: int | None = None,
-    wall_cap: float | None = None,
-    det_scale: float = 1.0,
+    solver: cp_model.CpSolver, cp: CpSat, budget: float, clock: Clock, det_scale: float
 ) -> None:
     p = solver.parameters
-    w = options.workers if workers is None else workers
-    p.num_workers = max(1, w)
-    p.random_seed = options.seed
-    p.max_time_in_seconds = max(0.05, budget if wall_cap is None else wall_cap)
-    if options.deterministic or p.num_workers == 1:
+    p.num_workers = max(1, cp.workers)
+    p.random_seed = cp.seed
+    if cp.deterministic or p.num_workers == 1:
         # Interleaving runs CP-SAT's whole portfolio (LNS included) in deterministic batches;
         # on one worker it is that portfolio on one thread, where CP-SAT alone would run a
         # single search strategy (3 points worse on the 50-city benchmark's assignment).
         p.interleave_search = True
         # Small batches stop close to the deterministic limit (the default overshoots it).
         p.interleave_batch_size = p.num_workers
-    if options.deterministic:
-        p.max_deterministic_time = max(0.05, budget * options.deterministic_ratio * det_scale)
-    p.log_search_progress = options.log
+    if cp.deterministic:
+        p.max_deterministic_time = max(0.05, budget * cp.deterministic_ratio * det_scale)
+        # The wall clock stops the search only at the run's wall stop (a safety net).
+        left = clock.left()
+        if math.isfinite(left):
+            p.max_time_in_seconds = max(0.05, left)
+    else:
+        p.max_time_in_seconds = max(0.05, min(budget, clock.left()))
+    p.log_search_progress = cp.log
     p.log_to_stdout = False
-    if options.log:
+    if cp.log:
         solver.log_callback = lambda line: logger.info("cp-sat: %s", line)
 
 
@@ -166,7 +191,7 @@ _STATUS = {
 def optimize(
     model: cp_model.CpModel,
     terms: Mapping[str, Any],
-    options: SolveOptions,
+    cp: CpSat,
     budget: float,
     clock: Clock,
     phase: str,
@@ -175,20 +200,22 @@ def optimize(
     det_scale: float = 1.0,
     score: Score | None = None,
 ) -> Outcome:
-    """Maximise ``terms`` (weighted, or in ``options.lexicographic`` order).
+    """Maximise ``terms``: weighted, or in ``cp.lexicographic`` order.
 
     Parameters
     ----------
     model
         The model, constraints added.
     terms
-        Objective terms by name (integer linear expressions, larger is better).
-    options
-        Weights, order, seed, workers.
+        Objective terms by name (integer linear expressions, larger is better;
+        a plain integer is a constant term, skipped as a lexicographic level).
+    cp
+        Weights or order, seed, workers, determinism.
     budget
-        Seconds for this call.
+        Seconds for this call (turned into deterministic time).
     clock
-        Reports progress as ``(phase, elapsed, score)`` at every solution found.
+        Reports progress as ``(phase, elapsed, score)`` at every solution
+        found, and holds the run's wall stop.
     phase
         Name shown in progress reports.
     scale
@@ -197,77 +224,76 @@ def optimize(
         Variables whose values are carried as hints from one lexicographic level to the next.
     det_scale
         Multiplier of the deterministic budget: big models do less deterministic
-        work per second, so callers scale it down to stop on it before the wall clock.
+        work per second, so callers scale it down to finish in about ``budget``.
     score
         The term progress reports as the score, and how its value reads in
         percent (e.g. preference points as a share of the bound); ``None``: no score.
     """
     scale = scale or {}
-    order = [t for t in options.lexicographic if t in terms] if options.lexicographic else []
-    t0 = time.perf_counter()
-    if not order:
+    if not cp.lexicographic:
         coeffs = {
-            name: round(options.weight(name) * scale.get(name, 1.0) * WEIGHT_SCALE)
-            for name in terms
+            name: round(cp.weight(name) * scale.get(name, 1.0) * WEIGHT_SCALE) for name in terms
         }
         expr = sum(c * terms[name] for name, c in sorted(coeffs.items()) if c)
         model.maximize(expr)
-        return _run(model, terms, options, budget, clock, phase, score, t0, det_scale)
-    # Lexicographic: each level gets an equal share of the budget; earlier levels are kept.
+        return _run(model, terms, cp, budget, clock, phase, score, det_scale)
+    order = [t for t in cp.lexicographic if t in terms and not isinstance(terms[t], int)]
+    if not order:  # every level is constant: any solution will do
+        model.clear_objective()
+        return _run(model, terms, cp, budget, clock, phase, score, det_scale)
+    # Each level's share follows from the budget alone (never from the time the levels
+    # before took), so the plan does not depend on the machine's speed.
+    first = budget / len(order) if cp.first_share is None else budget * cp.first_share
+    shares = [first] + [(budget - first) / max(1, len(order) - 1)] * (len(order) - 1)
     outcome: Outcome | None = None
-    all_optimal = True
-    for i, name in enumerate(order):
-        remaining = budget - (time.perf_counter() - t0)
-        share = remaining / (len(order) - i)
+    all_optimal = steady = True
+    for name, share in zip(order, shares, strict=True):
         model.clear_objective()
         model.maximize(terms[name])
-        outcome = _run(
-            model, terms, options, share, clock, f"{phase}:{name}", score, t0, det_scale
-        )
-        if not outcome.found:
-            return outcome
-        all_optimal &= outcome.status == "optimal"
-        model.add(terms[name] >= outcome.values[name])
-        solver = outcome.solver
+        found = _run(model, terms, cp, share, clock, f"{phase}:{name}", score, det_scale)
+        if not found.found:
+            if outcome is None:
+                return found
+            break
+        outcome = found
+        all_optimal &= found.status == "optimal"
+        steady &= found.deterministic
+        model.add(terms[name] >= found.values[name])
+        solver = found.solver
         assert solver is not None
         model.clear_hints()
         for v in hint_vars:
             model.add_hint(v, solver.value(v))
     assert outcome is not None
     outcome.status = "optimal" if all_optimal else "feasible"
+    outcome.deterministic = steady
     return outcome
 
 
 def _run(
     model: cp_model.CpModel,
     terms: Mapping[str, Any],
-    options: SolveOptions,
+    cp: CpSat,
     budget: float,
     clock: Clock,
     phase: str,
     score: Score | None,
-    t0: float,
     det_scale: float = 1.0,
 ) -> Outcome:
     solver = cp_model.CpSolver()
-    _params(
-        solver,
-        options,
-        budget,
-        wall_cap=clock.wall_cap(budget) if options.deterministic else None,
-        det_scale=det_scale,
-    )
-    started = time.perf_counter()
+    _params(solver, cp, budget, clock, det_scale)
     watched = None if score is None else (terms[score[0]], score[1])
     status = solver.solve(model, _Callback(clock, phase, watched))
-    wall = time.perf_counter() - started
+    wall = solver.wall_time
     name = _STATUS.get(status, "unknown")
     if name == "invalid":
         raise RuntimeError(f"CP-SAT model invalid: {model.validate()}")
-    # The run is reproducible unless the wall clock, not deterministic time, stopped it.
-    stopped_by_wall = name == "feasible" and wall >= solver.parameters.max_time_in_seconds * 0.98
-    stopped_by_wall |= name == "unknown" and wall >= solver.parameters.max_time_in_seconds * 0.98
-    deterministic = options.deterministic and not stopped_by_wall
+    # The call is reproducible unless the wall clock, not deterministic time, stopped it.
+    limit = solver.parameters.max_time_in_seconds
+    stopped_by_wall = name in ("feasible", "unknown") and wall >= limit * 0.98
+    if stopped_by_wall and cp.deterministic:
+        clock.stopped(phase)
+    deterministic = cp.deterministic and not stopped_by_wall
     values: dict[str, int] = {}
     bound: dict[str, float] = {}
     if name in ("optimal", "feasible"):
@@ -278,10 +304,9 @@ def _run(
         phase,
         name,
         wall,
-        solver.deterministic_time if hasattr(solver, "deterministic_time") else -1.0,
+        solver.deterministic_time,
         bound.get("objective"),
         bound.get("best_bound"),
     )
     clock.report(phase, score[1](values[score[0]]) if score is not None and values else None)
-    del t0
     return Outcome(name, solver, values, bound, deterministic, wall)

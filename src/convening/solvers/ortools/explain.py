@@ -57,6 +57,7 @@ import attrs
 from ortools.sat.python import cp_model
 
 from convening.model import Event, RuleKind, SlotKind
+from convening.options import WALL_SAFETY_FACTOR
 
 __all__ = ["Core", "Guard", "PartResult", "check", "find_conflicts", "parts"]
 
@@ -443,22 +444,77 @@ def _order(event: Event) -> dict[str, int]:
 # -- solving ------------------------------------------------------------------------------------
 
 
-class _Solver:
-    """Solves one part's model under a chosen set of guards, within a deadline."""
+#: CP-SAT deterministic seconds per second of budget on these one-worker models.
+DET_PER_SECOND = 0.5
 
-    def __init__(self, m: _Model, seed: int, deadline: float) -> None:
+
+class Work:
+    """Deterministic work an explanation may do, shared by its many solves.
+
+    The budget is counted in CP-SAT deterministic seconds, so what an
+    explanation finds does not depend on the machine's speed; the wall clock
+    stops a solve only at ``deadline`` (a safety net far beyond the budget),
+    and a stop there is recorded (``wall_cut``). A child's work counts against
+    its parents too.
+
+    Parameters
+    ----------
+    limit
+        Deterministic seconds this account may spend.
+    deadline
+        :func:`time.perf_counter` time of the wall stop.
+    parent
+        The account this one's spending also counts against.
+    """
+
+    def __init__(self, limit: float, deadline: float, parent: Work | None = None) -> None:
+        self.limit = limit
+        self.deadline = deadline
+        self.parent = parent
+        self.spent = 0.0
+        self.wall_cut = False
+
+    @classmethod
+    def of_seconds(cls, seconds: float) -> Work:
+        """The work of a ``seconds`` budget, with its wall stop at the safety net."""
+        deadline = time.perf_counter() + WALL_SAFETY_FACTOR * max(seconds, 1.0)
+        return cls(seconds * DET_PER_SECOND, deadline)
+
+    def child(self, seconds: float) -> Work:
+        """A share of ``seconds`` of budget, counted against this account too."""
+        return Work(seconds * DET_PER_SECOND, self.deadline, self)
+
+    def seconds_left(self) -> float:
+        """Seconds of budget left (deterministic work left, in budget seconds)."""
+        return max(0.0, self.limit - self.spent) / DET_PER_SECOND
+
+    def spend(self, deterministic_seconds: float) -> None:
+        """Count a solve's deterministic time here and in the parents."""
+        self.spent += deterministic_seconds
+        if self.parent is not None:
+            self.parent.spend(deterministic_seconds)
+
+    def cut(self) -> None:
+        """Record a wall-clock stop here and in the parents."""
+        self.wall_cut = True
+        if self.parent is not None:
+            self.parent.cut()
+
+
+class _Solver:
+    """Solves one part's model under a chosen set of guards, within a budget of work."""
+
+    def __init__(self, m: _Model, seed: int, work: Work) -> None:
         self.m = m
         self.seed = seed
-        self.deadline = deadline
+        self.work = work
         self.index = {lit.index: key for key, lit in m.guards.items()}
-
-    def left(self) -> float:
-        return self.deadline - time.perf_counter()
 
     def solve(self, guards: Sequence[Guard]) -> tuple[str, list[Guard]]:
         """``("feasible" | "infeasible" | "unknown", core)``; the core is a subset of ``guards``."""
-        budget = self.left()
-        if budget <= 0.01:
+        budget = self.work.limit - self.work.spent
+        wall = self.work.deadline - time.perf_counter()
+        if budget <= 0.005 or wall <= 0.01:
             return "unknown", []
         model = self.m.model
         model.clear_assumptions()
@@ -468,7 +524,8 @@ class _Solver:
         # One worker: cores come from the sequential search, and runs are reproducible.
         p.num_workers = 1
         p.random_seed = self.seed
-        p.max_time_in_seconds = budget
+        p.max_deterministic_time = budget
+        p.max_time_in_seconds = wall
         p.log_search_progress = False
         # Deep presolve (probing, symmetries) costs more than it saves on these models,
         # which are solved again and again while a conflict is shrunk.
@@ -476,6 +533,9 @@ class _Solver:
         p.cp_model_probing_level = 0
         p.linearization_level = self.m.linearization
         status = solver.solve(model)
+        self.work.spend(solver.deterministic_time)
+        if status == cp_model.UNKNOWN and solver.wall_time >= 0.98 * wall:
+            self.work.cut()
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return "feasible", []
         if status == cp_model.INFEASIBLE:
@@ -494,8 +554,11 @@ def check(
     drop: Collection[Guard] = (),
     time_limit: float = 10.0,
     seed: int = 0,
+    work: Work | None = None,
 ) -> str:
     """Whether ``part`` of ``event`` has a plan with every rule kept except the ``drop`` ped ones.
+
+    The search does ``time_limit`` seconds of work at most (or what ``work`` allows).
 
     Returns
     -------
@@ -505,7 +568,7 @@ def check(
     m = _build(event, part)
     dropped = set(drop)
     guards = [g for g in m.guards if g not in dropped]
-    status, _core = _Solver(m, seed, time.perf_counter() + time_limit).solve(guards)
+    status, _core = _Solver(m, seed, work or Work.of_seconds(time_limit)).solve(guards)
     return status
 
 
@@ -516,6 +579,7 @@ def find_conflicts(
     time_limit: float = 10.0,
     seed: int = 0,
     max_conflicts: int = 5,
+    work: Work | None = None,
 ) -> PartResult:
     """Minimal sets of guarded rules of ``part`` that cannot all hold, one after another.
 
@@ -529,15 +593,16 @@ def find_conflicts(
     part
         One of :func:`parts`.
     time_limit
-        Seconds for this part in all.
+        Seconds of budget for this part in all (deterministic work, see :class:`Work`).
     seed
         CP-SAT's random seed.
     max_conflicts
         Stop after this many cores.
+    work
+        The account to count the work in, instead of ``time_limit``.
     """
-    deadline = time.perf_counter() + time_limit
     m = _build(event, part)
-    solver = _Solver(m, seed, deadline)
+    solver = _Solver(m, seed, work or Work.of_seconds(time_limit))
     dropped: set[Guard] = set()
     cores: list[Core] = []
     status = "feasible"

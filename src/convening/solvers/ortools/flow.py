@@ -19,6 +19,7 @@ from collections.abc import Callable
 from ortools.graph.python import min_cost_flow
 
 from convening.errors import ConveningError
+from convening.model import Slot
 from convening.solvers.instance import AgendaInstance, Placement, presenting_in
 
 __all__ = ["SeatingError", "fill_fallback", "seat_slot"]
@@ -94,9 +95,7 @@ def fill_fallback(
     waiting: dict[str, list[str]] = {}
     for pid, k in fallback:
         waiting.setdefault(k, []).append(pid)
-    order = [
-        s.slot_id for s in sorted(inst.event.slots, key=lambda s: (s.start, s.end, s.slot_id))
-    ]
+    order = [s.slot_id for s in sorted(inst.event.slots, key=Slot.sort_key)]
     for k in order:
         people = sorted(waiting.get(k, []))
         if not people:

@@ -25,7 +25,7 @@ step-free rooms; every slot seats everyone present, and step-free seats cover
 those who need them. People who fall back (``u``) are seated later by
 :mod:`.flow` like in the decomposition.
 
-Objective terms (weighted by :class:`~convening.solve.SolveOptions`):
+Objective terms (weighted by :class:`~convening.options.SolveOptions`):
 ``preference`` (points attended in ``S``) and ``topic`` (minus same-topic
 session pairs in one slot of ``S``). The incumbent is the model's hint, so a
 solve never returns worse; a neighbourhood is accepted when strictly better.
@@ -33,7 +33,7 @@ solve never returns worse; a neighbourhood is accepted when strictly better.
 Determinism: the neighbourhoods follow a seeded schedule of slot subsets, every
 solve stops on deterministic time, and the search stops after a fixed number
 of solves or a full round without improvement; the wall clock is a safety net
-only (:meth:`Clock.wall_cap`), and reported when it stops something.
+only (the run's wall stop), and recorded when it stops something.
 """
 
 from __future__ import annotations
@@ -48,11 +48,12 @@ import attrs
 from ortools.sat.python import cp_model
 
 from convening.model import SlotKind
+from convening.solvers.clock import Clock
 from convening.solvers.instance import AgendaInstance, topic_pairs
-from convening.solvers.ortools.common import Clock, Outcome, optimize
+from convening.solvers.ortools.common import CpSat, Outcome, optimize
 
 if TYPE_CHECKING:
-    from convening.solve import SolveOptions
+    from convening.options import SolveOptions
 
 __all__ = ["LnsResult", "SlotNeighbourhood", "improve_by_slots", "slot_subsets"]
 
@@ -283,7 +284,7 @@ class SlotNeighbourhood:
         outcome = optimize(
             self.model,
             self.terms,
-            self.options,
+            CpSat.of(self.options),
             budget,
             clock,
             "lns",
@@ -326,7 +327,6 @@ def improve_by_slots(
     solves: int,
     budget_per_solve: float,
     size: int = 3,
-    wall_cap: float | None = None,
 ) -> LnsResult:
     """Improve a placement and its ranked attendance, a few slots at a time.
 
@@ -341,15 +341,13 @@ def improve_by_slots(
     options
         Weights, seed and workers.
     clock
-        Progress and the wall-clock safety net.
+        Progress and the run's wall stop (a safety net; hitting it is recorded there).
     solves
         At most this many neighbourhood solves (a count, so the result is reproducible).
     budget_per_solve
         Nominal seconds per solve (its deterministic budget follows from it).
     size
         Slots freed per neighbourhood.
-    wall_cap
-        Seconds after which no new solve starts (a safety net; hitting it is reported).
 
     Returns
     -------
@@ -368,7 +366,8 @@ def improve_by_slots(
     idle = 0  # solves since the last improvement
     i = 0
     while result.solves < solves and idle < len(schedule):
-        if wall_cap is not None and clock.elapsed() - start > wall_cap:
+        if clock.over():
+            clock.stopped("the slot neighbourhoods")
             result.deterministic = False
             break
         subset = schedule[i % len(schedule)]

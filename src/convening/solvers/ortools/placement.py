@@ -29,11 +29,12 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from convening.model import SlotKind
+from convening.solvers.clock import Clock
 from convening.solvers.instance import AgendaInstance, clash_weights, demand, topic_pairs
-from convening.solvers.ortools.common import Clock, Outcome, optimize, placement_of
+from convening.solvers.ortools.common import CpSat, Outcome, optimize, placement_of
 
 if TYPE_CHECKING:
-    from convening.solve import SolveOptions
+    from convening.options import SolveOptions
 
 __all__ = ["PlacementModel"]
 
@@ -236,7 +237,7 @@ class PlacementModel:
         outcome = optimize(
             self.model,
             self.terms,
-            self.options,
+            CpSat.of(self.options),
             budget,
             clock,
             "placement",

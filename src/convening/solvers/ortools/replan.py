@@ -37,13 +37,14 @@ from ortools.sat.python import cp_model
 
 from convening.errors import InfeasibleError
 from convening.model import SlotKind
+from convening.solvers.clock import Clock
 from convening.solvers.instance import AgendaInstance, AgendaResult, demand, presenting_in
-from convening.solvers.ortools.common import Clock, Outcome, optimize, placement_of
+from convening.solvers.ortools.common import CpSat, Outcome, optimize, placement_of
 from convening.solvers.ortools.flow import SeatingError, fill_fallback, seat_slot
 
 if TYPE_CHECKING:
+    from convening.options import SolveOptions
     from convening.plan import Run
-    from convening.solve import SolveOptions
 
 __all__ = [
     "PreviousAgenda",
@@ -358,15 +359,14 @@ class ReplanPlacement:
         self, budget: float, clock: Clock
     ) -> tuple[Outcome, dict[str, list[tuple[str, str]]], dict[str, str]]:
         """Solve; return the outcome, the placement and each tour's slot."""
-        variables = [*self.y.values(), *self.z.values()]
-        outcome = _lexicographic(
+        outcome = optimize(
             self.model,
-            [("kept", self.kept), ("served", self.served)],
-            self.options,
+            {"kept": self.kept, "served": self.served},
+            _levels(self.options, "kept", "served"),
             budget,
             clock,
             "replan placement",
-            variables,
+            hint_vars=[*self.y.values(), *self.z.values()],
         )
         tour_slot = dict(sorted(outcome.chosen(self.z)))
         return outcome, placement_of(self.inst.sessions, outcome.chosen(self.y)), tour_slot
@@ -561,14 +561,14 @@ class ReplanAssignment:
         """
         variables = [*self.x.values(), *self.u.values()]
         variables += [v for v in self.moved.values() if not isinstance(v, int)]
-        outcome = _lexicographic(
+        outcome = optimize(
             self.model,
-            [("moves", -self.moves), ("preference", self.preference)],
-            self.options,
+            {"moves": -self.moves, "preference": self.preference},
+            _levels(self.options, "moves", "preference"),
             budget,
             clock,
             "replan assignment",
-            variables,
+            hint_vars=variables,
         )
         if not outcome.found:
             if outcome.status == "infeasible":
@@ -629,54 +629,9 @@ class ReplanAssignment:
 # -- solving ------------------------------------------------------------------------------------------
 
 
-def _lexicographic(
-    model: cp_model.CpModel,
-    levels: Sequence[tuple[str, Any]],
-    options: SolveOptions,
-    budget: float,
-    clock: Clock,
-    phase: str,
-    hint_vars: Sequence[Any],
-) -> Outcome:
-    """Maximise each level in turn, keeping the ones before (the first gets most of the time)."""
-    from convening.solve import SolveOptions
-
-    plain = SolveOptions(
-        time_limit=options.time_limit,
-        seed=options.seed,
-        workers=options.workers,
-        log=options.log,
-        deterministic=options.deterministic,
-        deterministic_ratio=options.deterministic_ratio,
-    )
-    outcome: Outcome | None = None
-    all_optimal = True
-    spent = 0.0
-    for i, (name, expr) in enumerate(levels):
-        share = budget * _FIRST_LEVEL_SHARE if i == 0 else (budget - spent) / (len(levels) - i)
-        if isinstance(expr, int):
-            continue
-        found = optimize(
-            model, {"preference": expr}, plain, max(0.2, share), clock, f"{phase}:{name}"
-        )
-        spent += found.wall_time
-        if not found.found:
-            if outcome is None:
-                return found
-            break
-        outcome = found
-        all_optimal &= found.status == "optimal"
-        value = found.values["preference"]
-        model.add(expr >= value)
-        solver = found.solver
-        assert solver is not None
-        model.clear_hints()
-        for v in hint_vars:
-            model.add_hint(v, solver.value(v))
-    if outcome is None:  # every level was constant: any solution will do
-        return optimize(model, {"preference": 0}, plain, max(0.2, budget), clock, phase)
-    outcome.status = "optimal" if all_optimal else "feasible"
-    return outcome
+def _levels(options: SolveOptions, *names: str) -> CpSat:
+    """CP-SAT settings that maximise ``names`` in turn, the first getting most of the time."""
+    return CpSat.of(options, weights={}, lexicographic=names, first_share=_FIRST_LEVEL_SHARE)
 
 
 def replan_agenda(
@@ -756,7 +711,6 @@ def replan_agenda(
         if outcome.found:
             break
     info["placement_status"] = outcome.status
-    info["deterministic"] = outcome.deterministic
     if not outcome.found:
         if outcome.status == "infeasible":
             raise InfeasibleError(
@@ -776,7 +730,6 @@ def replan_agenda(
     model.hint()
     outcome, attends, rides = model.solve(left, clock)
     info["assignment_status"] = outcome.status
-    info["deterministic"] = info["deterministic"] and outcome.deterministic
     info["optimal"] = info["placement_status"] == "optimal" and outcome.status == "optimal"
     return AgendaResult(placement, attends, tour_slot, rides), info
 

@@ -16,18 +16,18 @@ Objective terms: ``tours`` (points of ranked tours ridden).
 from __future__ import annotations
 
 import random
-import time
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
 from convening.model import SlotKind
+from convening.solvers.clock import Clock
 from convening.solvers.instance import AgendaInstance
-from convening.solvers.ortools.common import Clock, Outcome, optimize
+from convening.solvers.ortools.common import CpSat, Outcome, optimize
 from convening.solvers.ortools.flow import SeatingError, seat_slot
 
 if TYPE_CHECKING:
-    from convening.solve import SolveOptions
+    from convening.options import SolveOptions
 
 __all__ = ["TourModel", "improve_tour_slots", "seat_tours", "seating_arcs"]
 
@@ -83,7 +83,7 @@ def improve_tour_slots(
     *,
     moves: int,
     seed: int = 0,
-    wall_cap: float | None = None,
+    clock: Clock | None = None,
 ) -> tuple[dict[str, str], dict[tuple[str, str], str], bool]:
     """Move tours that are free to move to another tour slot while riders gain.
 
@@ -91,8 +91,8 @@ def improve_tour_slots(
     tours' slots, and is scored by seating everyone exactly again
     (:func:`seat_tours`); it is kept when the points of ranked tours do not
     drop. Moves are drawn from a seeded generator and counted, so the result
-    is reproducible; ``wall_cap`` (seconds) is a safety net only. Returns the
-    tour slots, the rides and whether the search ran to its move count.
+    is reproducible; the ``clock``'s wall stop is a safety net only. Returns
+    the tour slots, the rides and whether the search ran to its move count.
     """
     movable = sorted(t.tour_id for t in inst.tours if len(inst.tour_options(t)) > 1)
     if moves <= 0 or not movable or not tour_slot:
@@ -100,9 +100,9 @@ def improve_tour_slots(
     options = {tid: inst.tour_options(inst.event.tour_by_id[tid]) for tid in movable}
     rng = random.Random(seed)
     best = inst.points(rides)
-    start = time.perf_counter()
     for _ in range(moves):
-        if wall_cap is not None and time.perf_counter() - start > wall_cap:
+        if clock is not None and clock.over():
+            clock.stopped("the tour-slot search")
             return tour_slot, rides, False
         tid = movable[rng.randrange(len(movable))]
         targets = [k for k in options[tid] if k != tour_slot[tid]]
@@ -250,7 +250,7 @@ class TourModel:
     ) -> tuple[Outcome, dict[str, str], dict[tuple[str, str], str]]:
         """Solve; return the outcome, each tour's slot and every rider's tour."""
         outcome = optimize(
-            self.model, self.terms, self.options, budget, clock, "tours",
+            self.model, self.terms, CpSat.of(self.options), budget, clock, "tours",
             score=("tours", lambda points: self.inst.percent(points, SlotKind.TOUR)),
         )  # fmt: skip
         if not outcome.found:

@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from convening.model import SlotKind
+from convening.solvers.clock import Clock
 from convening.solvers.instance import topic_pairs
-from convening.solvers.ortools.common import Clock, Outcome, optimize, placement_of
+from convening.solvers.ortools.common import CpSat, Outcome, optimize, placement_of
 from convening.solvers.ortools.placement import PlacementModel
 
 if TYPE_CHECKING:
-    from convening.solve import SolveOptions
+    from convening.options import SolveOptions
     from convening.solvers.instance import AgendaInstance
 
 __all__ = ["WholeModel", "whole_size"]
@@ -181,7 +182,7 @@ class WholeModel(PlacementModel):
         outcome = optimize(
             self.model,
             self.terms,
-            self.options,
+            CpSat.of(self.options),
             budget,
             clock,
             "whole",

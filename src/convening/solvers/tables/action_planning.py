@@ -10,8 +10,7 @@ and with at least as many facilitators as tables each table has one or more
 coaches whose numbers differ by at most one.
 
 Who coaches which table is a minimum-cost flow whose capacities make the
-groups balanced (the source's arcs carry exactly the balanced sizes, so any
-full flow is balanced). Its costs put continuity first (a delegation keeps the
+groups balanced (:func:`convening.solvers.ortools.matching.balanced_groups`). Its costs put continuity first (a delegation keeps the
 coach it had in the slot before whenever that coach is there) and shared
 topics second; with ``coach_rotation`` a coach new to a city is preferred
 instead, and pairs that met more often cost more.
@@ -21,16 +20,11 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
-from ortools.graph.python import min_cost_flow
-
-from convening.errors import InfeasibleError
 from convening.model import Delegation, Event, Participant, Slot, SlotKind
+from convening.options import TableOptions
 from convening.plan import ActivityKind, Table
-
-if TYPE_CHECKING:
-    from convening.solvers.tables import TableOptions
+from convening.solvers.ortools.matching import balanced_groups
 
 __all__ = ["coach_groups", "parties", "seat_action_planning"]
 
@@ -82,56 +76,19 @@ def coach_groups(
     if not coaches or not tables:
         return out
     f, t = len(coaches), len(tables)
-    flow = min_cost_flow.SimpleMinCostFlow()
-    source, extra, sink = 0, 1, 2
-    coach_node = {c: 3 + i for i, c in enumerate(coaches)}
-    table_node = {x: 3 + f + j for j, x in enumerate(tables)}
-    if f < t:
-        # Each coach takes q tables, and r coaches one more: the source's arcs hold exactly t.
-        q, r = divmod(t, f)
-        for c in coaches:
-            flow.add_arc_with_capacity_and_unit_cost(source, coach_node[c], q, 0)
-            flow.add_arc_with_capacity_and_unit_cost(extra, coach_node[c], 1, 0)
-        flow.add_arc_with_capacity_and_unit_cost(source, extra, r, 0)
-        for x in tables:
-            flow.add_arc_with_capacity_and_unit_cost(table_node[x], sink, 1, 0)
-        total = t
-    else:
-        # Each table takes q coaches, and r tables one more.
-        q, r = divmod(f, t)
-        for c in coaches:
-            flow.add_arc_with_capacity_and_unit_cost(source, coach_node[c], 1, 0)
-        for x in tables:
-            flow.add_arc_with_capacity_and_unit_cost(table_node[x], sink, q, 0)
-            flow.add_arc_with_capacity_and_unit_cost(table_node[x], extra, 1, 0)
-        flow.add_arc_with_capacity_and_unit_cost(extra, sink, r, 0)
-        total = f
-    arcs = {}
-    for i, c in enumerate(coaches):
-        for j, x in enumerate(tables):
-            # Ties go to earlier coaches on earlier tables, so the result is stable.
-            cost = -score.get((c, x), 0) * (f + t) * (f + t) + i * (f + t) + j
-            arcs[
-                flow.add_arc_with_capacity_and_unit_cost(coach_node[c], table_node[x], 1, cost)
-            ] = (
-                c,
-                x,
-            )
-    flow.set_node_supply(source, total)
-    flow.set_node_supply(sink, -total)
-    if flow.solve() != flow.OPTIMAL:  # pragma: no cover - the network always carries it all
-        raise InfeasibleError("No balanced coaching groups were found.")
-    for arc, (c, x) in arcs.items():
-        if flow.flow(arc) > 0:
-            out[x].append(c)
+    # Ties go to earlier coaches on earlier tables, so the result is stable.
+    costs = [
+        [-score.get((c, x), 0) * (f + t) * (f + t) + i * (f + t) + j for j, x in enumerate(tables)]
+        for i, c in enumerate(coaches)
+    ]
+    for i, j in balanced_groups(costs):
+        out[tables[j]].append(coaches[i])
     order = {c: i for i, c in enumerate(coaches)}
     return {x: sorted(cs, key=order.__getitem__) for x, cs in out.items()}
 
 
 def seat_action_planning(event: Event, options: TableOptions | None = None) -> list[Table]:
     """Tables for every action-planning slot of ``event``, numbered in city order."""
-    from convening.solvers.tables import TableOptions
-
     options = options or TableOptions()
     city_topics: dict[str, set[str]] = {}
     for delegation in event.delegations:

@@ -12,20 +12,18 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from convening.errors import InfeasibleError
 from convening.model import Event, Participant, Role, RuleKind, Slot, SlotKind, fewest_tables
+from convening.options import TableOptions
 from convening.plan import ActivityKind, Run, Table
+from convening.solvers.clock import Clock
 from convening.solvers.tables import constructions
 from convening.solvers.tables.problem import Round, SeatingProblem
 from convening.solvers.tables.search import TableSearch, Weights
-
-if TYPE_CHECKING:
-    from convening.solvers.tables import TableOptions
 
 __all__ = ["build_problem", "seat_networking", "solve_problem"]
 
@@ -238,8 +236,17 @@ def _group_reasons(
     return reasons
 
 
-def solve_problem(problem: SeatingProblem, options: TableOptions) -> list[NDArray[np.int64]]:
-    """Seat a compact instance: a known design when one fits, else greedy; then tabu search."""
+def solve_problem(
+    problem: SeatingProblem, options: TableOptions, clock: Clock | None = None
+) -> list[NDArray[np.int64]]:
+    """Seat a compact instance: a known design when one fits, else greedy; then tabu search.
+
+    The search's budget is ``options.time_limit`` seconds of calibrated work, so the
+    seating does not depend on the machine's speed; the ``clock``'s wall stop (by
+    default from ``options``) is a safety net, recorded on the clock when it stops it.
+    """
+    if clock is None:
+        clock = Clock(wall_stop=options.wall_stop)
     weights = Weights(
         repeat=options.repeat_weight,
         third_meeting=options.new_peers_weight,
@@ -259,16 +266,22 @@ def solve_problem(problem: SeatingProblem, options: TableOptions) -> list[NDArra
             logger.info("networking: seeded with a known design")
     search.start(seed_design)
     result = search.run(
-        time_limit=options.time_limit,
+        budget=options.time_limit,
         max_iterations=options.max_iterations,
         patience=options.patience,
         polish=options.polish,
+        clock=clock,
     )
+    if not result.completed:
+        clock.stopped("the networking table search")
     return result.seating
 
 
 def seat_networking(
-    event: Event, runs: Sequence[Run] = (), options: TableOptions | None = None
+    event: Event,
+    runs: Sequence[Run] = (),
+    options: TableOptions | None = None,
+    clock: Clock | None = None,
 ) -> list[Table]:
     """Networking tables for every networking slot of ``event``.
 
@@ -277,14 +290,12 @@ def seat_networking(
     InfeasibleError
         When the rules cannot all hold, naming the rules and people involved.
     """
-    from convening.solvers.tables import TableOptions
-
     options = options or TableOptions()
     slots = list(event.slots_of(SlotKind.NETWORKING))
     if not slots:
         return []
     problem, ids = build_problem(event, slots, runs, options.pins)
-    seating = solve_problem(problem, options)
+    seating = solve_problem(problem, options, clock)
     tables = to_tables(event, problem, ids, seating)
     _check_rules(problem, ids, seating)
     return tables
