@@ -65,6 +65,9 @@ def without(event: Event, gone: Iterable[str]) -> Event:
             attrs.evolve(s, presenters=[p for p in s.presenters if p not in gone])
             for s in event.sessions
         ],
+        tours=[
+            attrs.evolve(t, leaders=[p for p in t.leaders if p not in gone]) for t in event.tours
+        ],
     )
 
 
