@@ -155,3 +155,36 @@ def test_out_of_range_solver_options_exit_2(
     assert main(args) == EXIT_INPUT
     err = capsys.readouterr().err
     assert option.lstrip("-").replace("-", "_") in err and "Traceback" not in err
+
+
+def test_messages_name_flags_on_the_command_line_and_keywords_in_python(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from convening import SolveStatus
+    from convening.export import OutputFolderError, check_output_folder
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "plan.xlsx").write_bytes(b"an earlier plan")
+    assert main(["demo", "--example", "peer_exchange", "--out", str(out)]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert "--force" in err and "force=True" not in err
+    with pytest.raises(OutputFolderError) as caught:
+        check_output_folder(out)
+    assert "force=True" in str(caught.value) and "--force" not in str(caught.value)
+    for status in SolveStatus:
+        assert "--" not in status.advice
+    assert "time_limit=" in SolveStatus.FEASIBLE.advice
+    assert "--time-limit" in SolveStatus.FEASIBLE.cli_advice
+    assert "--time-limit" in SolveStatus.NO_SOLUTION.cli_advice
+
+
+def test_delegation_shape_warnings_can_be_left_out(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = example_folder("peer_exchange")
+    assert main(["check", str(folder)]) == EXIT_OK
+    assert "the usual shape" in capsys.readouterr().out
+    args = ["check", str(folder), "--ignore-warnings", "delegation-shape"]
+    assert main(args) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "the usual shape" not in out
+    assert "no problems found" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import attrs
@@ -143,3 +144,43 @@ def test_calendars_changed_only_by_tablemates_are_counted_apart(
     assert f"{len(notify)} calendars changed ({len(unmoved)} because tablemates changed)" in (
         " ".join(printed.split())
     )
+
+
+def test_a_published_plan_keeps_its_links_through_a_replan(
+    folders: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    v1, event_v2 = tmp_path / "v1", folders[1]
+    shutil.copytree(folders[0], v1)
+    site = tmp_path / "site"
+    publish_args = ["--site", str(site), "--base-url", "https://cal.example.org/e/"]
+    assert main(["publish", str(v1), *publish_args]) == EXIT_OK
+    out = tmp_path / "v2"
+    args = ["replan", str(event_v2), "--previous", str(v1), "--out", str(out), *OPTIONS]
+    assert main(args) == EXIT_OK
+    assert (out / "publish-secret").read_bytes() == (v1 / "publish-secret").read_bytes()
+    book = openpyxl.load_workbook(out / "changes.xlsx")
+    notify = {row[0].value for row in book["notify"].iter_rows(min_row=2)}
+    before = {p: p.read_bytes() for p in site.glob("*.ics")}
+    capsys.readouterr()
+    assert main(["publish", str(out), *publish_args]) == EXIT_OK
+    assert "updated" in capsys.readouterr().out
+    links1 = (v1 / "links.csv").read_bytes()
+    assert (out / "links.csv").read_bytes() == links1, "the same people, the same links"
+    # Exactly the calendars of the people told of the change were rewritten on the site.
+    changed = {p for p, data in before.items() if p.read_bytes() != data}
+    by_file = {}
+    for line in links1.decode("utf-8-sig").splitlines()[1:]:
+        pid, *_, url, _webcal = line.split(",")
+        by_file[site / url.rsplit("/", 1)[1]] = pid
+    assert {by_file[p] for p in changed if p in by_file} == notify
+    # Nothing removed; the one new file is the new room's (the flooded studio's stays, cancelled).
+    shared = (out / "links-shared.csv").read_text(encoding="utf-8-sig")
+    annex = next(line for line in shared.splitlines() if line.startswith("room,annex,"))
+    added = {p.name for p in set(site.glob("*.ics")) - set(before)}
+    assert added == {annex.split(",")[3].rsplit("/", 1)[1]}
+    shared1 = (v1 / "links-shared.csv").read_text(encoding="utf-8-sig")
+    studio = next(line for line in shared1.splitlines() if line.startswith("room,studio,"))
+    studio_cal = icalendar.Calendar.from_ical(
+        (site / studio.split(",")[3].rsplit("/", 1)[1]).read_bytes()
+    )
+    assert {str(v["STATUS"]) for v in studio_cal.walk("VEVENT")} == {"CANCELLED"}

@@ -86,14 +86,46 @@ def test_text_is_escaped(page: str) -> None:
 
 def test_metrics_warnings_and_advice_are_shown(plan: Plan, page: str) -> None:
     text = "".join(_parse(page).text)
-    assert "preference_score_pct87.5" in text
+    # Each figure in the planner's words, with its meaning; its name is kept beside.
+    assert "Breakout wishes met (%)87.5Breakout points everyone got" in text
+    assert "preference_score_pct" in text
     assert "<b>odd</b>x < y" in text  # a metric name that looks like markup stays text
     assert "solve_seconds" not in text  # wall-clock time would make two reports differ
     (warning,) = plan.event.warnings
     assert str(warning) in text
-    assert plan.status.advice in text
+    assert plan.status.cli_advice in text
     # The worst-off table names the worst-off person first.
     assert text.index("Cohoes Three (c3)") < text.index("Buffalo Three (b3)")
+
+
+def test_what_to_act_on_comes_first(page: str) -> None:
+    text = "".join(_parse(page).text)
+    first = text.index("Act on first")
+    assert first < text.index("Metrics") < text.index("Warnings about the event")
+    section = text[first : text.index("Metrics")]
+    # Cohoes Three fared worst (46.67 %): their first choice has a delegation colleague in it.
+    assert section.index("Cohoes Three (c3)") < section.index("Buffalo Three (b3)")
+    assert "46.67 %" in section
+    assert "Equity in practice (rank 1) has Cohoes One of their delegation" in section
+    # The main hall holds 40; the breakouts there are under a third full.
+    assert "Data for actionMain hall440nearly empty" in section
+    # Only Albany's action-planning table has a coach.
+    for n, city in ((2, "Buffalo, NY"), (3, "Cohoes, NY"), (4, "Delta, NY")):
+        assert f"ap{n}{city}" in section
+    assert "Albany, NY" not in section.split("without a coach")[1]
+
+
+@pytest.mark.parametrize(("seats", "state"), [(5, "full"), (4, "over capacity")])
+def test_a_full_room_is_listed(seats: int, state: str) -> None:
+    plan = two_day_plan()
+    event = plan.event
+    small = [attrs.evolve(r, capacity=seats) if r.room_id == "r1" else r for r in event.rooms]
+    page = plan_report_html(attrs.evolve(plan, event=attrs.evolve(event, rooms=small)))
+    text = "".join(_parse(page).text)
+    section = text[text.index("Act on first") : text.index("Metrics")]
+    title = plan.title_of(plan.runs[1])  # x1, in room r1 in both breakout slots
+    for slot, people in (("bo1", 5), ("bo2", 5)):
+        assert f"{slot}{title}Room 1{people}{seats}{state}" in section
 
 
 def test_same_plan_gives_the_same_bytes(plan: Plan, page: str) -> None:

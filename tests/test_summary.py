@@ -32,7 +32,7 @@ def test_summary_counts_people_slots_and_places() -> None:
 def test_networking_places_count_one_table_per_member_of_a_large_delegation() -> None:
     b = small_builder(cities=2)
     for extra in range(3):
-        b.add_participant(f"c0-x{extra}", "Extra", city_id="c0", role="official")
+        b.add_participant(f"c0-x{extra}", f"Extra {extra}", city_id="c0", role="official")
     event = b.build()
     # Ten people at tables of 4 fit at 3 tables, but city c0's six members sit apart.
     assert len(event.present("lunch")) == 10

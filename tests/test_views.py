@@ -81,6 +81,32 @@ def test_itineraries_have_one_row_per_person_per_activity() -> None:
     assert order == [p.participant_id for p in EVENT.participants]
 
 
+def test_metrics_read_in_the_planners_words_grouped_fairness_first() -> None:
+    plan = Plan(
+        EVENT,
+        runs=PLAN.runs,
+        metrics={
+            "solver_gap": 0.0,
+            "room_fill_pct": 50.0,
+            "preference_score_pct": 80.0,
+            "worst_off_share_pct": 40.0,
+            "new_figure": 3,
+        },
+    )
+    frame = metrics_frame(plan)
+    assert list(frame["metric"])[4:] == [
+        "worst_off_share_pct",
+        "preference_score_pct",
+        "room_fill_pct",
+        "solver_gap",
+        "new_figure",
+    ]
+    assert list(frame["group"])[4:] == ["fairness", "preferences", "rooms", "solver", "other"]
+    row = frame[frame["metric"] == "worst_off_share_pct"].iloc[0]
+    assert row["label"] == "Worst-off person's share (%)"
+    assert row["meaning"].startswith("The lowest share any one person got")
+
+
 def test_metrics_name_the_event_and_zone_then_keep_the_solvers_order() -> None:
     plan = Plan(
         EVENT,
@@ -94,7 +120,7 @@ def test_metrics_name_the_event_and_zone_then_keep_the_solvers_order() -> None:
         },
     )
     frame = metrics_frame(plan)
-    assert tuple(frame.columns) == METRICS_COLUMNS
+    assert tuple(frame.columns) == (*METRICS_COLUMNS, "group", "label", "meaning")
     assert list(frame["metric"]) == [
         "event",
         "host_city",
@@ -104,6 +130,9 @@ def test_metrics_name_the_event_and_zone_then_keep_the_solvers_order() -> None:
         "share",
         "when",
     ]
+    # Figures without a label keep their own name and no meaning.
+    assert list(frame["label"])[3:] == ["Plan status", "z_last", "share", "when"]
+    assert set(frame["group"][4:]) == {"other"} and set(frame["meaning"][4:]) == {""}
     values = dict(zip(frame["metric"], frame["value"], strict=True))
     assert values["timezone"] == "America/New_York"
     assert values["status"] == "optimal"

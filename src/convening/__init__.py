@@ -23,15 +23,24 @@ from convening.errors import (
     ConveningError,
     ConveningWarning,
     DelegationShapeWarning,
+    DuplicatePersonWarning,
     EventError,
     InfeasibleError,
     OverlappingSlotsWarning,
     Problem,
     UnknownPreferenceWarning,
+    UnusedRuleWarning,
 )
 from convening.explain import Explanation, explain_infeasibility
 from convening.export import write_outputs
-from convening.io import load_example, read_event, read_plan, write_event, write_template
+from convening.io import (
+    import_survey,
+    load_example,
+    read_event,
+    read_plan,
+    write_event,
+    write_template,
+)
 from convening.model import (
     City,
     Delegation,
@@ -67,6 +76,7 @@ __all__ = [
     "ConveningWarning",
     "Delegation",
     "DelegationShapeWarning",
+    "DuplicatePersonWarning",
     "Event",
     "EventBuilder",
     "EventError",
@@ -98,11 +108,13 @@ __all__ = [
     "Table",
     "Tour",
     "UnknownPreferenceWarning",
+    "UnusedRuleWarning",
     "Violation",
     "changes_frames",
     "check_plan",
     "diff_plans",
     "explain_infeasibility",
+    "import_survey",
     "load_example",
     "read_event",
     "read_plan",

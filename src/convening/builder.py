@@ -20,12 +20,16 @@ from typing import Any
 
 import attrs
 
+from convening.checks import SAME_PERSON as _SAME_PERSON
+from convening.checks import UNUSED_RULE as _UNUSED_RULE
 from convening.errors import (
     ConveningWarning,
     DelegationShapeWarning,
+    DuplicatePersonWarning,
     OverlappingSlotsWarning,
     Problem,
     UnknownPreferenceWarning,
+    UnusedRuleWarning,
 )
 from convening.model import (
     City,
@@ -44,7 +48,7 @@ from convening.model import (
     Tour,
 )
 
-__all__ = ["EventBuilder", "emit_warnings"]
+__all__ = ["WARNING_KINDS", "EventBuilder", "emit_warnings", "warning_class"]
 
 
 class EventBuilder:
@@ -270,9 +274,31 @@ _WARNING_CLASSES: dict[str, type[ConveningWarning]] = {
     "slots": OverlappingSlotsWarning,
 }
 
+#: The warning classes by the name the command line's ``--ignore-warnings`` takes.
+WARNING_KINDS: dict[str, type[ConveningWarning]] = {
+    "delegation-shape": DelegationShapeWarning,
+    "unknown-preference": UnknownPreferenceWarning,
+    "overlapping-slots": OverlappingSlotsWarning,
+    "duplicate-person": DuplicatePersonWarning,
+    "unused-rule": UnusedRuleWarning,
+    "all": ConveningWarning,
+}
+
+
+def warning_class(problem: Problem) -> type[ConveningWarning]:
+    """The warning class of a warning problem (what ``warnings.filterwarnings`` can name)."""
+    if problem.sheet == "participants" and problem.message.startswith(_SAME_PERSON):
+        return DuplicatePersonWarning
+    if problem.sheet == "networking_rules" and _UNUSED_RULE in problem.message:
+        return UnusedRuleWarning
+    return _WARNING_CLASSES.get(problem.sheet or "", ConveningWarning)
+
 
 def emit_warnings(problems: Iterable[Problem]) -> None:
-    """Issue each warning problem as a Python warning of the fitting class."""
+    """Issue each warning problem as a Python warning of the fitting class.
+
+    Each class can be silenced the usual way, e.g.
+    ``warnings.filterwarnings("ignore", category=DelegationShapeWarning)``.
+    """
     for problem in problems:
-        category = _WARNING_CLASSES.get(problem.sheet or "", ConveningWarning)
-        warnings.warn(str(problem), category, stacklevel=3)
+        warnings.warn(str(problem), warning_class(problem), stacklevel=3)

@@ -37,7 +37,12 @@ from convening.sheets import SHEETS
 if TYPE_CHECKING:
     from convening.model import Event, Participant
 
-__all__ = ["ID_PATTERN", "check_event", "is_valid_id"]
+__all__ = ["ID_PATTERN", "SAME_PERSON", "UNUSED_RULE", "check_event", "is_valid_id"]
+
+#: How a warning about two participant rows that look like one person begins.
+SAME_PERSON = "looks like the same person as"
+#: What a warning about a networking rule for someone not at its slot says.
+UNUSED_RULE = "so this rule is dropped"
 
 #: Letters, digits and ``-_.@+``, not starting with ``.``.
 ID_PATTERN = re.compile(r"^(?!\.)[A-Za-z0-9_\-.@+]+$")
@@ -107,14 +112,98 @@ def check_event(
         # A delegation missing a row that could not be read would only look odd.
         _check_delegations(event, out)
         _check_attendance(event, out)
-    if complete and not bad_items and not any(p.is_error for p in out.problems):
-        # Counting only makes sense once every reference and number is sound, and every
-        # row is there: with rows left out, shortages would be ones the planner does not have.
-        _check_capacity(event, out)
-        _check_presenters(event, out)
-        _check_leaders(event, out)
-        _check_networking_rules(event, out)
+    _check_likely_mistakes(event, ids, out)
+    counting = _countable(event, ids, known_broken, bad_items, out)
+    if counting is not None:
+        # Counting runs on whatever is sound, however many reference errors there are, so
+        # that one run reports every problem; what it cannot trust is left out of it.
+        # Without some slot rows, runs have fewer slots than the planner gave them.
+        _check_capacity(counting, out, all_slots="slots" not in known_broken)
+        _check_presenters(counting, out)
+        _check_leaders(counting, out)
+        _check_networking_rules(counting, out)
     return sorted(out.problems, key=Problem.sort_key)
+
+
+#: Sheets whose rows give seats: with one of them missing rows, a shortage may not be real.
+_SEAT_SHEETS = ("rooms", "sessions", "tours", "networking")
+#: Columns whose errors make seat counts meaningless.
+_SEAT_COLUMNS = {
+    ("rooms", "capacity"),
+    ("sessions", "offered"),
+    ("sessions", "capacity"),
+    ("tours", "capacity"),
+    ("tours", "departures"),
+    ("networking", "table_size"),
+    ("networking", "slot_id"),
+}
+
+
+def _countable(
+    event: Event,
+    ids: Mapping[str, set[str]],
+    broken: Mapping[str, set[str]],
+    bad_items: Mapping[str, list[Any]],
+    out: ProblemLog,
+) -> Event | None:
+    """The event the counting checks can trust, or ``None`` when seats cannot be counted.
+
+    References to missing ids are dropped (a pin to an unknown room becomes no pin,
+    an unknown presenter no presenter, a rule naming an unknown person no rule): that
+    only adds seats, so no shortage is reported that the planner does not have.
+    Rows of the sheets that give seats must all be there, with sound numbers.
+    """
+    if any(sheet in broken or sheet in bad_items for sheet in _SEAT_SHEETS):
+        return None
+    if any(p.is_error and (p.sheet, p.column) in _SEAT_COLUMNS for p in out.problems):
+        return None
+    if any(
+        p.is_error and p.sheet in _SEAT_SHEETS and p.message.startswith("duplicate id")
+        for p in out.problems
+    ):
+        return None
+    people, slots, rooms = ids["participants"], ids["slots"], ids["rooms"]
+    kind_of = {s.slot_id: str(s.kind) for s in event.slots}
+
+    def known(value: str | None, among: set[str]) -> str | None:
+        return value if value in among else None
+
+    def pin(slot_id: str | None, kind: str) -> str | None:
+        # A pin to a slot of another kind is reported; counted, it would only take seats.
+        return slot_id if slot_id in slots and kind_of.get(slot_id) == kind else None
+
+    sessions = tuple(
+        attrs.evolve(
+            s,
+            presenters=tuple(dict.fromkeys(p for p in s.presenters if p in people)),
+            slot_id=pin(s.slot_id, str(s.kind)),
+            room_id=known(s.room_id, rooms),
+        )
+        for s in event.sessions
+    )
+    tours = tuple(
+        attrs.evolve(
+            t,
+            slot_id=pin(t.slot_id, "tour"),
+            leaders=tuple(dict.fromkeys(p for p in t.leaders if p in people)),
+        )
+        for t in event.tours
+    )
+    rules = tuple(
+        r
+        for r in event.networking_rules
+        if r.participant_id in people
+        and (r.other_id is None or r.other_id in people)
+        and (r.slot_id is None or r.slot_id in slots)
+    )
+    unchanged = (
+        sessions == event.sessions and tours == event.tours and rules == event.networking_rules
+    )
+    if unchanged:
+        return event
+    fields = {a.name: getattr(event, a.name) for a in attrs.fields(type(event)) if a.init}
+    fields.update(sessions=sessions, tours=tours, networking_rules=rules)
+    return unchecked_event(**fields)
 
 
 _ID_OF = {s.name: s.id_column for s in SHEETS if s.id_column is not None}
@@ -260,7 +349,13 @@ def _check_references(
 ) -> None:
     def ref(value: object, sheet: str, row: int, column: str, target: str, noun: str) -> None:
         if value is not None and value not in ids[target] and value not in broken.get(target, ()):
-            out.error(f"no {noun} with this id in the {target} sheet", sheet, row, column, value)
+            out.error(
+                f"no {noun} with this id in the {target} sheet{_did_you_mean(value, ids[target])}",
+                sheet,
+                row,
+                column,
+                value,
+            )
 
     for i, p in enumerate(event.participants):
         ref(p.city_id, "participants", _row_of(p, i), "city_id", "cities", "city")
@@ -303,7 +398,8 @@ def _check_references(
             pref.item_id in broken.get("sessions", ()) or pref.item_id in broken.get("tours", ())
         ):
             out.warning(
-                "ranks a session or tour that does not exist; the rank is ignored",
+                "ranks a session or tour that does not exist; the rank is ignored"
+                + _did_you_mean(pref.item_id, items),
                 "preferences",
                 row,
                 "item_id",
@@ -760,7 +856,7 @@ def _check_attendance(event: Event, out: ProblemLog) -> None:
 # -- counting -------------------------------------------------------------------------------
 
 
-def _check_capacity(event: Event, out: ProblemLog) -> None:
+def _check_capacity(event: Event, out: ProblemLog, *, all_slots: bool = True) -> None:
     slot_rows = {s.slot_id: _row_of(s, i) for i, s in enumerate(event.slots)}
     session_rows = {s.session_id: _row_of(s, i) for i, s in enumerate(event.sessions)}
     rooms = event.rooms
@@ -771,7 +867,7 @@ def _check_capacity(event: Event, out: ProblemLog) -> None:
         sessions = [s for s in event.sessions if s.kind == kind]
         kind_slots = event.slots_of(kind)
         total_runs = sum(s.offered for s in sessions)
-        if total_runs > len(kind_slots) * len(rooms):
+        if all_slots and total_runs > len(kind_slots) * len(rooms):
             out.error(
                 f"{kind} sessions need {total_runs} runs but {len(kind_slots)} {kind} slots × {len(rooms)} rooms give only {len(kind_slots) * len(rooms)}",
                 "sessions",
@@ -795,7 +891,9 @@ def _check_capacity(event: Event, out: ProblemLog) -> None:
                 )
                 continue
             seats = _seat_bound(event, runs, rooms)
-            if seats < len(present):
+            if seats < len(present) and not _blame_room_pins(
+                event, slot, runs, len(present), session_rows, named_pins, out
+            ):
                 what = "the plenary rooms" if kind == "plenary" else "its rooms and sessions"
                 out.error(
                     f"{_are_present(len(present))} but {what} seat at most {seats}",
@@ -842,6 +940,45 @@ def _check_capacity(event: Event, out: ProblemLog) -> None:
                     s.room_id,
                 )
     _check_tour_capacity(event, out, slot_rows)
+
+
+def _blame_room_pins(
+    event: Event,
+    slot: Any,
+    runs: Sequence[Any],
+    present: int,
+    session_rows: Mapping[str, int],
+    named: set[str],
+    out: ProblemLog,
+) -> bool:
+    """When room pins alone leave people in ``slot`` without a seat, name each pin.
+
+    Returns whether the shortage was put down to pins (then the slot is not blamed).
+    """
+    rooms = event.room_by_id
+    pinned = [s for s in runs if s.room_id is not None and s.room_id in rooms]
+    if not pinned:
+        return False
+    freed = _seat_bound(event, runs, event.rooms, unpinned=frozenset(s.session_id for s in pinned))
+    if freed < present:
+        return False
+    biggest = max(r.capacity for r in event.rooms)
+    small = [s for s in pinned if rooms[s.room_id].capacity < biggest] or pinned
+    for s in small:
+        if s.session_id in named:
+            continue
+        named.add(s.session_id)
+        room = rooms[s.room_id]
+        out.error(
+            f"{_are_present(present)} in {s.kind} slot {slot.slot_id} but this session is "
+            f"pinned to room {room.room_id}, which seats {room.capacity} (the rooms seat "
+            f"{freed} without the pin); pin a bigger room or leave room_id empty",
+            "sessions",
+            session_rows[s.session_id],
+            "room_id",
+            s.room_id,
+        )
+    return True
 
 
 def _even_unpinned(pinned: Sequence[Any], freed: int) -> str:
@@ -906,7 +1043,10 @@ def _seat_bound(
 
 def _check_tour_capacity(event: Event, out: ProblemLog, slot_rows: dict[str, int]) -> None:
     tour_slots = event.slots_of("tour")
+    tour_rows = {t.tour_id: _row_of(t, i) for i, t in enumerate(event.tours)}
     total_present = 0
+    used_slots = 0
+    short_in_a_slot = False
     for slot in tour_slots:
         present = event.present(slot)
         if not present:
@@ -932,6 +1072,7 @@ def _check_tour_capacity(event: Event, out: ProblemLog, slot_rows: dict[str, int
         # Slots without tours are left out of the count over all tour slots below,
         # so that their people are not reported twice.
         total_present += len(present)
+        used_slots += 1
         seats = sum(t.seats for t in tours)
         if seats < len(present):
             out.error(
@@ -941,18 +1082,24 @@ def _check_tour_capacity(event: Event, out: ProblemLog, slot_rows: dict[str, int
                 "slot_id",
                 slot.slot_id,
             )
+            short_in_a_slot = True
         needing = sum(1 for p in present if p.accessible)
-        step_free = sum(t.seats for t in tours if not t.walking)
+        flat = [t for t in tours if not t.walking]
+        step_free = sum(t.seats for t in flat)
         if needing > step_free:
+            named = _tour_list(flat if flat else tours, tour_rows)
             out.error(
-                f"{_people(needing)} step-free access but the tours that are not walking tours take at most {step_free}",
+                f"{_people(needing)} step-free access but the tours that are not walking tours take at most {step_free}"
+                + (f": {named}" if flat else f"; every tour that can run here walks: {named}"),
                 "slots",
                 row,
                 "slot_id",
                 slot.slot_id,
             )
     all_seats = sum(t.seats for t in event.tours)
-    if event.tours and total_present > all_seats:
+    # With one tour slot, or a shortage already reported in a slot, the count over all tour
+    # slots would say the same thing again.
+    if event.tours and total_present > all_seats and not short_in_a_slot and used_slots > 1:
         out.error(
             f"each tour runs once: the tour slots hold {total_present} people in all but all tours together take {all_seats}",
             "tours",
@@ -960,6 +1107,12 @@ def _check_tour_capacity(event: Event, out: ProblemLog, slot_rows: dict[str, int
             "capacity",
             all_seats,
         )
+
+
+def _tour_list(tours: Sequence[Any], rows: Mapping[str, int]) -> str:
+    """``"t1 (tours row 3), t2 (tours row 5)"``, the first five and a count."""
+    shown = ", ".join(f"{t.tour_id} (tours row {rows[t.tour_id]})" for t in tours[:5])
+    return shown + (f" and {len(tours) - 5} more" if len(tours) > 5 else "")
 
 
 def _count(count: int, one: str, many: str) -> str:
@@ -1185,3 +1338,136 @@ def _together_groups(event: Event, slot_id: str, present: set[str]) -> list[tupl
     for person in parent:
         groups[root(person)].add(person)
     return [(members, last_row.get(r, 0)) for r, members in sorted(groups.items())]
+
+
+# -- likely mistakes ------------------------------------------------------------------------
+# Things a planner types that the rules above accept but that are almost never meant.
+
+
+def _did_you_mean(value: object, known: Iterable[str]) -> str:
+    """``"; did you mean 'youngstown-oh'?"`` for the closest known id, or ``""``."""
+    if not isinstance(value, str) or not value:
+        return ""
+    from rapidfuzz import fuzz, process
+
+    # Ids are compared as typed (a typo in case is still a typo); 75 keeps one
+    # transposition or missing letter in a short id, and little else.
+    found = process.extractOne(value, sorted(known), scorer=fuzz.ratio, score_cutoff=75)
+    return "" if found is None else f"; did you mean {found[0]!r}?"
+
+
+def _check_likely_mistakes(event: Event, ids: Mapping[str, set[str]], out: ProblemLog) -> None:
+    _check_same_people(event, out)
+    _check_session_capacity(event, out)
+    _check_tours_without_slot(event, out)
+    _check_rules_for_absent(event, ids, out)
+
+
+def _check_same_people(event: Event, out: ProblemLog) -> None:
+    """Two participant ids for one person: the same e-mail, or the same name and city."""
+    by_email: dict[str, tuple[str, int]] = {}
+    by_name: dict[tuple[str, str], tuple[str, int]] = {}
+    for i, p in enumerate(event.participants):
+        row = _row_of(p, i)
+        email = p.email.strip().casefold() if p.email else ""
+        name = " ".join(p.name.split()).casefold()
+        first = by_email.get(email) if email else None
+        if first is not None and first[0] != p.participant_id:
+            out.warning(
+                f"{SAME_PERSON} {first[0]} (row {first[1]}): the same e-mail; one person "
+                "with two ids is planned twice",
+                "participants",
+                row,
+                "email",
+                p.email,
+            )
+        elif email:
+            by_email[email] = (p.participant_id, row)
+        if first is not None or p.city_id is None or not name:
+            continue
+        twin = by_name.get((name, p.city_id))
+        if twin is not None and twin[0] != p.participant_id:
+            out.warning(
+                f"{SAME_PERSON} {twin[0]} (row {twin[1]}): the same name in the same city; "
+                "one person with two ids is planned twice",
+                "participants",
+                row,
+                "name",
+                p.name,
+            )
+        else:
+            by_name[(name, p.city_id)] = (p.participant_id, row)
+
+
+def _check_session_capacity(event: Event, out: ProblemLog) -> None:
+    """A session's capacity above the seats of the room it is pinned to."""
+    rooms = event.room_by_id
+    for i, s in enumerate(event.sessions):
+        room = rooms.get(s.room_id) if s.room_id is not None else None
+        if room is None or s.capacity is None or not _is_int(room.capacity):
+            continue
+        if _is_int(s.capacity) and s.capacity > room.capacity > 0:
+            out.warning(
+                f"capacity {s.capacity} is more than pinned room {room.room_id} seats "
+                f"({room.capacity}); at most {room.capacity} can attend",
+                "sessions",
+                _row_of(s, i),
+                "capacity",
+                s.capacity,
+            )
+
+
+def _check_tours_without_slot(event: Event, out: ProblemLog) -> None:
+    """Tours on the sheet when the event has no tour slot for them to run in."""
+    if not event.tours or any(s.kind == "tour" for s in event.slots):
+        return
+    rows = [_row_of(t, i) for i, t in enumerate(event.tours)]
+    count = len(event.tours)
+    out.warning(
+        f"the event has no tour slot, so {_count(count, 'tour', 'tours')} on this sheet "
+        f"({'row' if count == 1 else 'rows'} {_row_list(rows)}) never {'runs' if count == 1 else 'run'}; add a slot of "
+        "kind tour or remove the tours",
+        "tours",
+        rows[0],
+        "tour_id",
+        event.tours[0].tour_id,
+    )
+
+
+def _row_list(rows: Sequence[int]) -> str:
+    """``"2-7"`` for consecutive rows, else ``"2, 5, 9"`` (the first six and a count)."""
+    if rows == list(range(rows[0], rows[0] + len(rows))) and len(rows) > 2:
+        return f"{rows[0]}-{rows[-1]}"
+    shown = ", ".join(str(r) for r in rows[:6])
+    return shown + (f" and {len(rows) - 6} more" if len(rows) > 6 else "")
+
+
+def _check_rules_for_absent(event: Event, ids: Mapping[str, set[str]], out: ProblemLog) -> None:
+    """A together/apart/host rule naming someone who takes no place at its slot."""
+    networking = [s for s in event.slots if s.kind == "networking"]
+    if not networking:
+        return
+    present = {s.slot_id: {p.participant_id for p in event.present(s)} for s in networking}
+    for i, rule in enumerate(event.networking_rules):
+        if rule.slot_id is not None and rule.slot_id not in present:
+            continue  # not a networking slot, or unknown: reported as such
+        slots = [rule.slot_id] if rule.slot_id is not None else list(present)
+        names = [rule.participant_id] + ([rule.other_id] if rule.other_id else [])
+        for column, pid in zip(("participant_id", "other_id"), names, strict=False):
+            if pid not in ids["participants"]:
+                continue  # reported as an unknown id
+            if any(pid in present[slot] for slot in slots):
+                continue
+            where = (
+                f"networking slot {rule.slot_id}"
+                if rule.slot_id is not None
+                else "any networking slot"
+            )
+            out.warning(
+                f"{pid} is not at the event during {where} (see arrives and departs), "
+                f"{UNUSED_RULE} there",
+                "networking_rules",
+                _row_of(rule, i),
+                column,
+                pid,
+            )

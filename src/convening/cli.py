@@ -1,7 +1,9 @@
 """The ``convening`` command line.
 
 Exit codes: 0 done; 2 the input has problems (each is listed); 3 no plan can
-keep every rule, or none was found in time.
+keep every rule, or none was found in time; 4 the CalDAV server refused the
+user or password (``publish --caldav``); 5 some calendars could not be brought
+up to date on the CalDAV server (each is listed; the site was published).
 """
 
 from __future__ import annotations
@@ -25,9 +27,12 @@ from convening.errors import (
     EventError,
     InfeasibleError,
     Problem,
+    in_cli_words,
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from convening.model import Event
     from convening.options import SolveOptions
     from convening.plan import Plan
@@ -35,6 +40,8 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_INPUT = 2
 EXIT_INFEASIBLE = 3
+EXIT_CALDAV_LOGIN = 4
+EXIT_CALDAV_UPLOAD = 5
 
 _EXAMPLES = ("new_orleans", "peer_exchange")
 
@@ -54,15 +61,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.run(args, out)
     except EventError as exc:
-        _print_problems(err, exc.problems, exc.warnings)
+        _print_problems(err, exc.problems, _shown_warnings(exc.warnings, args), exc)
         return EXIT_INPUT
     except InfeasibleError as exc:
         err.print("[bold red]No plan:[/]", end=" ")
-        err.print(str(exc), markup=False)
+        err.print(in_cli_words(str(exc)), markup=False)
         return EXIT_INFEASIBLE
     except ConveningError as exc:
         err.print("[bold red]Error:[/]", end=" ")
-        err.print(str(exc), markup=False)
+        err.print(in_cli_words(str(exc)), markup=False)
         return EXIT_INPUT
     except OSError as exc:
         # A path the planner gave that cannot be read or written: say so, without a traceback.
@@ -82,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check an event workbook and summarise it")
     check.add_argument("event", type=Path, help="EVENT.xlsx or a folder of CSV files")
+    _warning_options(check)
     check.set_defaults(run=_run_check)
 
     template = commands.add_parser("template", help="write a blank event workbook to fill in")
@@ -122,6 +130,70 @@ def _parser() -> argparse.ArgumentParser:
     _plan_options(replan)
     replan.set_defaults(run=_run_replan)
 
+    survey = commands.add_parser(
+        "import-survey",
+        help="fill an event's preferences from a survey export (Google Forms, Qualtrics, ...)",
+    )
+    survey.add_argument(
+        "survey", type=Path, metavar="SURVEY", help="the survey export, .csv or .xlsx"
+    )
+    survey.add_argument(
+        "--event", type=Path, required=True, help="EVENT.xlsx or a folder of CSV files (unchanged)"
+    )
+    survey.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="NEW_EVENT",
+        help="the new event: NEW_EVENT.xlsx, or a folder for CSV files",
+    )
+    survey.add_argument("--force", action="store_true", help="replace --out if it exists")
+    survey.add_argument(
+        "--id-column",
+        default=None,
+        metavar="COL",
+        help="the header of the column that says who answered (default: Email, Username, "
+        "Participant ID or Name)",
+    )
+    _warning_options(survey)
+    survey.set_defaults(run=_run_import_survey)
+
+    publish = commands.add_parser(
+        "publish",
+        help="publish each person's calendar at an address nobody can guess; write links.csv",
+    )
+    publish.add_argument("folder", type=Path, help="a plan's folder (from `convening plan`)")
+    publish.add_argument(
+        "--site",
+        type=Path,
+        required=True,
+        help="the folder your web server serves (made if missing; re-publish into the same one)",
+    )
+    publish.add_argument(
+        "--base-url", required=True, help="the address the site is served at, https://…/"
+    )
+    publish.add_argument(
+        "--rotate",
+        action="store_true",
+        help="give every calendar a new address and remove the old files (when a link leaked)",
+    )
+    publish.add_argument(
+        "--ttl",
+        default="1h",
+        help="how often calendar apps should fetch again: e.g. 30m, 1h, 1d (default 1h)",
+    )
+    publish.add_argument(
+        "--caldav", metavar="URL", default=None, help="also push each participant's calendar here"
+    )
+    publish.add_argument("--user", default=None, help="the CalDAV user (with --caldav)")
+    publish.add_argument(
+        "--password-env",
+        metavar="VAR",
+        default=None,
+        help="the environment variable holding the CalDAV password (with --caldav)",
+    )
+    publish.set_defaults(run=_run_publish)
+
     demo = commands.add_parser("demo", help="plan a built-in example event")
     demo.add_argument("--example", choices=_EXAMPLES, default="new_orleans", help="which example")
     _plan_options(demo)
@@ -129,7 +201,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warning_options(parser: argparse.ArgumentParser) -> None:
+    from convening.builder import WARNING_KINDS
+
+    parser.add_argument(
+        "--ignore-warnings",
+        action="append",
+        default=[],
+        choices=sorted(WARNING_KINDS),
+        metavar="KIND",
+        help="do not print warnings of this kind (repeatable): "
+        + ", ".join(sorted(WARNING_KINDS)),
+    )
+
+
 def _plan_options(parser: argparse.ArgumentParser) -> None:
+    _warning_options(parser)
     parser.add_argument("--out", type=Path, required=True, help="folder for the plan's files")
     parser.add_argument(
         "--time-limit",
@@ -168,8 +255,27 @@ def _run_check(args: argparse.Namespace, out: Console) -> int:
 
     event = read_event(args.event)
     _print_summary(out, event)
-    _print_warnings(out, event.warnings)
+    _print_warnings(out, _shown_warnings(event.warnings, args))
     out.print(f"{args.event}: no problems found.", style="green", markup=False)
+    return EXIT_OK
+
+
+def _run_import_survey(args: argparse.Namespace, out: Console) -> int:
+    from convening.io import read_event
+    from convening.io.survey import _refuse_existing, survey_preferences
+    from convening.io.writer import write_event
+
+    target = Path(args.out)
+    if target.resolve() == Path(args.event).resolve():
+        raise ConveningError("--out must be a new path, not the --event one")
+    _refuse_existing(target, force=args.force)
+    event = read_event(args.event)
+    result = survey_preferences(args.survey, event, id_column=args.id_column)
+    _print_warnings(out, result.warnings)
+    write_event(result.event, target)
+    out.print(result.summary(), markup=False)
+    _print_warnings(out, _shown_warnings(result.event.warnings, args))
+    out.print(f"[green]Wrote {escape(str(target))}[/]; check it with `convening check`.")
     return EXIT_OK
 
 
@@ -198,6 +304,76 @@ def _run_report(args: argparse.Namespace, out: Console) -> int:
     target = write_report(plan, args.out or args.folder / "report.html")
     out.print(f"Wrote the quality report to {escape(str(target))}")
     return EXIT_OK
+
+
+def _run_publish(args: argparse.Namespace, out: Console) -> int:
+    import os
+
+    from convening.export.publish import publish
+
+    ttl = _duration(args.ttl)
+    password = None
+    if args.caldav is not None:
+        if not args.user or not args.password_env:
+            raise ConveningError("--caldav needs --user and --password-env")
+        password = os.environ.get(args.password_env)
+        if password is None:
+            raise ConveningError(
+                f"--password-env names {args.password_env}, but no such environment variable is set"
+            )
+    elif args.user or args.password_env:
+        raise ConveningError("--user and --password-env go with --caldav")
+    report = publish(args.folder, args.site, args.base_url, rotate=args.rotate, ttl=ttl)
+    out.print(f"Published to {escape(str(report.site))}:")
+    for line in report.summary():
+        out.print(f"  {line}", markup=False)
+    if report.removed:
+        out.print("[yellow]Old addresses removed: send everyone the new links.[/]")
+    out.print(
+        f"Links to send: {escape(str(report.links[0]))} (delegations, rooms and the whole "
+        f"agenda: {escape(str(report.links[1]))}). Nothing in the site lists them."
+    )
+    if args.caldav is None:
+        return EXIT_OK
+    from convening.export.caldav_push import CalDAVLoginError, push_caldav
+
+    assert password is not None
+    try:
+        with out.status("Updating the CalDAV server…", spinner="dots"):
+            results = push_caldav(report.calendars, args.caldav, args.user, password)
+    except CalDAVLoginError as exc:
+        err = Console(stderr=True, highlight=False)
+        err.print("[bold red]Error:[/]", end=" ")
+        err.print(str(exc), markup=False)
+        return EXIT_CALDAV_LOGIN
+    failed = [r for r in results if not r.ok]
+    stored = sum(r.stored for r in results)
+    deleted = sum(r.deleted for r in results)
+    out.print(
+        f"CalDAV: {len(results)} calendars at {escape(args.caldav)}; {stored} events stored, "
+        f"{deleted} removed, {len(failed)} calendars failed."
+    )
+    for result in failed:
+        out.print(
+            f"  - {result.title} ({result.name}): {result.pending} changes not made: {result.error}",
+            markup=False,
+        )
+    if failed:
+        out.print("[red]Run the same command again to finish these calendars.[/]")
+        return EXIT_CALDAV_UPLOAD
+    return EXIT_OK
+
+
+def _duration(text: str) -> dt.timedelta:
+    import datetime as dt
+    import re
+
+    match = re.fullmatch(r"\s*(\d+)\s*(m|min|h|d)\s*", text.lower())
+    if match is None:
+        raise ConveningError(f"--ttl takes a number with m, h or d, such as 1h, not {text!r}")
+    number, unit = int(match.group(1)), match.group(2)
+    minutes = {"m": 1, "min": 1, "h": 60, "d": 1440}[unit]
+    return dt.timedelta(minutes=number * minutes)
 
 
 def _run_demo(args: argparse.Namespace, out: Console) -> int:
@@ -239,7 +415,7 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
             )
     previous = read_plan(args.previous)
     event = read_event(args.event)
-    _print_warnings(out, event.warnings)
+    _print_warnings(out, _shown_warnings(event.warnings, args))
     options = ReplanOptions(
         solve=_solve_options(args),
         freeze=freeze,
@@ -294,7 +470,7 @@ def _plan_and_write(event: Event, args: argparse.Namespace, out: Console) -> int
     # Refuse a folder that cannot take the plan before spending the time limit on it.
     check_output_folder(args.out, force=args.force)
     _print_summary(out, event)
-    _print_warnings(out, event.warnings)
+    _print_warnings(out, _shown_warnings(event.warnings, args))
     plan = _solve_with_progress(event, args, out)
     from convening.export import write_outputs
 
@@ -328,7 +504,7 @@ def _solve_with_progress(event: Event, args: argparse.Namespace, out: Console) -
         plan = solve(event, _solve_options(args), progress=progress)
     out.print(
         f"Planned in {time.monotonic() - started:.1f} s: [bold]{plan.status.value}[/]. "
-        f"{plan.status.advice}"
+        f"{plan.status.cli_advice}"
     )
     _warn_if_not_repeatable(out, plan)
     return plan
@@ -346,12 +522,26 @@ def _warn_if_not_repeatable(out: Console, plan: Plan) -> None:
 # -- printing -------------------------------------------------------------------------------
 
 
+def _shown_warnings(problems: Sequence[Problem], args: argparse.Namespace) -> list[Problem]:
+    """The warnings to print: all but the kinds named with --ignore-warnings."""
+    from convening.builder import WARNING_KINDS, warning_class
+
+    hidden = tuple(WARNING_KINDS[k] for k in getattr(args, "ignore_warnings", None) or ())
+    return [p for p in problems if not issubclass(warning_class(p), hidden)]
+
+
 def _print_problems(
-    console: Console, problems: Sequence[Problem], warnings: Sequence[Problem] = ()
+    console: Console,
+    problems: Sequence[Problem],
+    warnings: Sequence[Problem] = (),
+    error: EventError | None = None,
 ) -> None:
+    from convening.io.survey import SurveyError
+
     count = len(problems)
+    before = "importing the survey" if isinstance(error, SurveyError) else "planning"
     console.print(
-        f"[bold red]{count} problem{'s' if count != 1 else ''} must be fixed before planning:[/]"
+        f"[bold red]{count} problem{'s' if count != 1 else ''} must be fixed before {before}:[/]"
     )
     for problem in problems:
         console.print(f"  - {problem}", markup=False)

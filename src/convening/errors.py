@@ -18,13 +18,32 @@ __all__ = [
     "ConveningError",
     "ConveningWarning",
     "DelegationShapeWarning",
+    "DuplicatePersonWarning",
     "EventError",
     "InfeasibleError",
     "OverlappingSlotsWarning",
     "Problem",
     "ProblemLog",
     "UnknownPreferenceWarning",
+    "UnusedRuleWarning",
+    "in_cli_words",
 ]
+
+#: How the Python API names a setting, and the command line's flag for it. Library
+#: messages use the left-hand words; the command line shows its own (:func:`in_cli_words`).
+CLI_WORDS: tuple[tuple[str, str], ...] = (
+    ("SolveOptions(time_limit=...)", "--time-limit"),
+    ("ReplanOptions(max_moves=...)", "--max-moves"),
+    ("id_column=...", "--id-column"),
+    ("force=True", "--force"),
+)
+
+
+def in_cli_words(text: str) -> str:
+    """A library message as the command line says it: ``force=True`` -> ``--force``, ..."""
+    for python, flag in CLI_WORDS:
+        text = text.replace(python, flag)
+    return text
 
 
 @attrs.frozen(order=False)
@@ -215,3 +234,11 @@ class UnknownPreferenceWarning(ConveningWarning):
 
 class OverlappingSlotsWarning(ConveningWarning):
     """Slots of different kinds overlap, so people are scheduled in both."""
+
+
+class DuplicatePersonWarning(ConveningWarning):
+    """Two participant rows look like one person (same e-mail, or same name and city)."""
+
+
+class UnusedRuleWarning(ConveningWarning):
+    """A networking rule names someone who is not at its slot, so it is dropped there."""

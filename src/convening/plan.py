@@ -61,20 +61,34 @@ class SolveStatus(StrEnum):
 
     @property
     def advice(self) -> str:
-        """What a planner can do next."""
+        """What a planner can do next, in the Python API's words (see :attr:`cli_advice`)."""
         return {
             SolveStatus.OPTIMAL: "This plan is proven best for the chosen objective.",
             SolveStatus.FEASIBLE: (
-                "This plan keeps every rule; a longer --time-limit may improve the scores."
+                "This plan keeps every rule; a longer time limit "
+                "(SolveOptions(time_limit=...)) may improve the scores."
             ),
             SolveStatus.INFEASIBLE: (
                 "No plan can keep every rule: add rooms, seats or slots, or remove pins."
             ),
             SolveStatus.NO_SOLUTION: (
+                "No plan was found in time: raise the time limit "
+                "(SolveOptions(time_limit=...)), or check the event (convening.checks.check_event)."
+            ),
+        }[self]
+
+    @property
+    def cli_advice(self) -> str:
+        """:attr:`advice` as the command line (and the report it writes) says it."""
+        return {
+            SolveStatus.FEASIBLE: (
+                "This plan keeps every rule; a longer --time-limit may improve the scores."
+            ),
+            SolveStatus.NO_SOLUTION: (
                 "No plan was found in time: raise --time-limit, or check the event "
                 "with `convening check`."
             ),
-        }[self]
+        }.get(self, self.advice)
 
 
 class ActivityKind(StrEnum):

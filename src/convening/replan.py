@@ -177,7 +177,7 @@ def _too_many(
     reasons = [f"{pid}: {'; '.join(why)}" for pid, why in list(forced.items())[:20]]
     if len(forced) > 20:
         reasons.append(f"… and {len(forced) - 20} more")
-    reasons.append("Raise --max-moves, or undo part of the change.")
+    reasons.append("Raise the cap (ReplanOptions(max_moves=...)), or undo part of the change.")
     return InfeasibleError(head, reasons, proven=proven)
 
 

@@ -54,6 +54,8 @@ figure { margin: 1em 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 0.9em; }
 .none { color: #555; font-style: italic; }
+h3 { font-size: 1.05em; margin-bottom: 0.2em; }
+td.key { color: #666; font-family: ui-monospace, monospace; font-size: 0.8em; }
 @media print { body { margin: 0; } h2 { break-after: avoid; } figure { break-inside: avoid; } }
 """.strip()
 
@@ -91,8 +93,9 @@ def plan_report_html(plan: Plan) -> str:
         f"<h1>{_e(title)}</h1>",
         f'<p class="sub">{_e(where)}</p>',
         "<h2>Status</h2>",
-        f'<p><span class="status">{_e(plan.status.value)}</span>: {_e(plan.status.advice)}</p>',
+        f'<p><span class="status">{_e(plan.status.value)}</span>: {_e(plan.status.cli_advice)}</p>',
     ]
+    parts += _act_on_first(plan)
     parts += _metrics(plan)
     parts += _warnings(event.warnings)
     parts += _pictures(plan)
@@ -110,16 +113,74 @@ def png_bytes(fig: Figure) -> bytes:
 # -- sections -----------------------------------------------------------------------------
 
 
+def _act_on_first(plan: Plan) -> list[str]:
+    from convening.attention import attention
+
+    found = attention(plan)
+    out = ["<h2>Act on first</h2>", "<h3>Who is worst off, and why</h3>"]
+    if found.worst_off:
+        out += [
+            "<table>",
+            "<tr><th>Participant</th><th>City</th><th>Share of best possible</th>"
+            "<th>Why</th></tr>",
+        ]
+        for person in found.worst_off:
+            out.append(
+                f"<tr><td>{_e(person.name)} ({_e(person.participant_id)})</td>"
+                f'<td>{_e(person.city)}</td><td class="num">{_e(_value(person.share_pct))} %</td>'
+                f"<td>{_e(person.why)}</td></tr>"
+            )
+        out.append("</table>")
+    else:
+        out.append('<p class="none">Nobody ranked a breakout session.</p>')
+    out.append("<h3>Sessions over capacity, full or nearly empty</h3>")
+    if found.runs:
+        out += [
+            "<table>",
+            "<tr><th>Slot</th><th>Session</th><th>Room</th><th>Attendees</th><th>Seats</th>"
+            "<th></th></tr>",
+        ]
+        for run in found.runs:
+            out.append(
+                f"<tr><td>{_e(run.slot_id)}</td><td>{_e(run.session)}</td><td>{_e(run.room)}</td>"
+                f'<td class="num">{run.attendees}</td><td class="num">{run.seats}</td>'
+                f"<td>{_e(run.state)}</td></tr>"
+            )
+        out.append("</table>")
+    else:
+        out.append('<p class="none">No session is full, over capacity or under a third full.</p>')
+    out.append("<h3>Action-planning tables without a coach</h3>")
+    if found.uncoached:
+        out += ["<table>", "<tr><th>Slot</th><th>Table</th><th>Delegation</th></tr>"]
+        for table in found.uncoached:
+            out.append(
+                f'<tr><td>{_e(table.slot_id)}</td><td class="num">{table.table}</td>'
+                f"<td>{_e(table.delegation)}</td></tr>"
+            )
+        out.append("</table>")
+    else:
+        out.append('<p class="none">Every delegation table has a coach.</p>')
+    return out
+
+
 def _metrics(plan: Plan) -> list[str]:
+    from convening.labels import labelled
+
     out = ["<h2>Metrics</h2>"]
-    if not plan.metrics:
+    shown = [(k, v) for k, v in plan.metrics.items() if k not in RUN_METRICS]
+    if not shown:
         return [*out, '<p class="none">The plan has no metrics.</p>']
-    out += ["<table>", "<tr><th>Metric</th><th>Value</th></tr>"]
-    for name, value in plan.metrics.items():
-        if name in RUN_METRICS:
-            continue
+    out += ["<table>", "<tr><th>Figure</th><th>Value</th><th>Meaning</th><th>Name</th></tr>"]
+    group = None
+    for label, value in labelled(shown):
+        if label.group != group:
+            group = label.group
+            out.append(f'<tr><th colspan="4">{_e(group.capitalize())}</th></tr>')
         cls = ' class="num"' if _is_number(value) else ""
-        out.append(f"<tr><td>{_e(name)}</td><td{cls}>{_e(_value(value))}</td></tr>")
+        out.append(
+            f"<tr><td>{_e(label.label)}</td><td{cls}>{_e(_value(value))}</td>"
+            f'<td>{_e(label.meaning)}</td><td class="key">{_e(label.key)}</td></tr>'
+        )
     return [*out, "</table>"]
 
 

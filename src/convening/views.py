@@ -211,15 +211,21 @@ def itineraries_frame(plan: Plan) -> pd.DataFrame:
 
 
 def metrics_frame(plan: Plan) -> pd.DataFrame:
-    """The plan's figures as ``metric``, ``value`` rows.
+    """The plan's figures as ``metric``, ``value`` rows, each with its label and meaning.
 
     First what the plan is of (``event``, ``host_city``, ``timezone``: the
     zone of every time in the plan, ``status``), then the solver's
-    :attr:`Plan.metrics <convening.plan.Plan.metrics>` in the order it gave
-    them, less :data:`~convening.plan.RUN_METRICS` (the solve's wall-clock
-    time, which would make two writes of one plan differ). Values that are not
-    numbers, text or truth values are shown as text.
+    :attr:`Plan.metrics <convening.plan.Plan.metrics>` grouped as
+    :data:`convening.labels.METRIC_LABELS` groups them (figures without a
+    label last, in the order the solver gave them), less
+    :data:`~convening.plan.RUN_METRICS` (the solve's wall-clock time, which
+    would make two writes of one plan differ). Values that are not numbers,
+    text or truth values are shown as text. After ``metric`` and ``value``
+    come ``group``, ``label`` and ``meaning``: the figure in the planner's
+    words.
     """
+    from convening.labels import labelled
+
     event = plan.event
     facts: dict[str, Any] = {
         "event": event.name,
@@ -227,13 +233,31 @@ def metrics_frame(plan: Plan) -> pd.DataFrame:
         "timezone": event.timezone,
         "status": str(plan.status),
     }
-    rows = list(facts.items())
-    rows += [
-        (str(k), _scalar(v))
-        for k, v in plan.metrics.items()
-        if k not in facts and k not in RUN_METRICS
+    rows = [(k, v, *_words(k)) for k, v in facts.items()]
+    figures = [
+        (str(k), v) for k, v in plan.metrics.items() if k not in facts and k not in RUN_METRICS
     ]
-    return _frame(rows, {"metric": "str", "value": "object"})
+    rows += [
+        (label.key, _scalar(value), label.group, label.label, label.meaning)
+        for label, value in labelled(figures)
+    ]
+    return _frame(
+        rows,
+        {
+            "metric": "str",
+            "value": "object",
+            "group": "str",
+            "label": "str",
+            "meaning": "str",
+        },
+    )
+
+
+def _words(key: str) -> tuple[str, str, str]:
+    from convening.labels import label_of
+
+    label = label_of(key)
+    return label.group, label.label, label.meaning
 
 
 def by_room_frame(plan: Plan) -> pd.DataFrame:

@@ -60,7 +60,7 @@ def test_text_that_looks_like_a_formula_gets_a_leading_quote(tmp_path: Path) -> 
     written = {p.stem: p for p in write_plan_csv(risky_plan(), tmp_path)}
     names = [row[5] for row in read(written["networking"])[1:]]
     assert sorted(names) == sorted("'" + r for r in RISKY)
-    metrics = dict(read(written["metrics"])[1:])
+    metrics = {row[0]: row[1] for row in read(written["metrics"])[1:]}
     assert metrics["'=cmd"] == "'-1 loss"
     assert metrics["score"] == "-1.5"  # a number is not text: left alone
     assert metrics["proven"] == "true"

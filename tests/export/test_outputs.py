@@ -40,7 +40,7 @@ def test_refuses_a_folder_with_an_earlier_plan_unless_forced(tmp_path: Path) -> 
     write_outputs(sample_plan(), out)
     stale = out / "calendars" / "participants" / "someone-gone.ics"
     stale.write_text("old")
-    with pytest.raises(OutputFolderError, match="--force"):
+    with pytest.raises(OutputFolderError, match="force=True"):
         write_outputs(sample_plan(), out)
     write_outputs(sample_plan(), out, force=True)
     assert not stale.exists()

@@ -40,7 +40,8 @@ def test_the_workbook_has_the_contracts_sheets_and_columns(book: openpyxl.Workbo
     assert book.sheetnames == SHEETS
     assert header(book["agenda"]) == list(AGENDA_COLUMNS)
     assert header(book["itineraries"]) == list(ITINERARY_COLUMNS)
-    assert header(book["metrics"]) == list(METRICS_COLUMNS)
+    # The contract's columns first; then each figure in the planner's words.
+    assert header(book["metrics"]) == [*METRICS_COLUMNS, "group", "label", "meaning"]
 
 
 def test_every_sheet_holds_its_view(book: openpyxl.Workbook) -> None:
@@ -92,7 +93,7 @@ def test_the_time_zone_is_named_without_changing_the_column_names(
     assert agenda["B1"].comment is not None
     assert "America/New_York" in agenda["B1"].comment.text
     assert agenda["A1"].comment is None
-    metrics = dict(book["metrics"].iter_rows(min_row=2, values_only=True))
+    metrics = {r[0]: r[1] for r in book["metrics"].iter_rows(min_row=2, values_only=True)}
     assert metrics["timezone"] == "America/New_York"
     assert metrics["objective"] == 12
 
@@ -129,7 +130,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     assert {"=1+2", "=Room", "=topic", "=Event", "=cmd", "-1 loss"} <= texts
     names = [row[5] for row in book["networking"].iter_rows(min_row=2, values_only=True)]
     assert '=HYPERLINK("http://x","y")' in names
-    metrics = dict(book["metrics"].iter_rows(min_row=2, values_only=True))
+    metrics = {r[0]: r[1] for r in book["metrics"].iter_rows(min_row=2, values_only=True)}
     assert metrics["score"] == -1.5 and metrics["proven"] is True
 
 

@@ -127,7 +127,6 @@ def test_booleans_are_read_in_their_usual_spellings(
         "2027-04-20T08:00",
         "2027-04-20 08:00",
         "2027-04-20 8:00",
-        "2027-04-20 08:00:00",
     ],
 )
 def test_datetimes_are_read_from_excel_and_iso_text(tmp_path: Path, cell: object) -> None:

@@ -42,6 +42,14 @@ def test_readme_explains_every_column_and_key(tmp_path: Path) -> None:
             assert explained[(sheet.name, f"key {key.name}")][5] == key.meaning
 
 
+def test_readme_points_at_the_survey_import(tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(write_template(tmp_path / "event.xlsx"))
+    about_preferences = [
+        r[5] for r in book["README"].iter_rows(values_only=True) if r[0] == "preferences"
+    ]
+    assert any("convening import-survey" in (text or "") for text in about_preferences)
+
+
 def test_template_reads_back_as_a_valid_event_without_warnings(tmp_path: Path) -> None:
     path = write_template(tmp_path / "event.xlsx")
     with warnings.catch_warnings():

@@ -223,7 +223,7 @@ CASES: list[tuple[str, Callable[[Rows], Any], Expected]] = [
     (
         "plenary room smaller than the audience",
         cell("rooms", 2, "capacity", 5),
-        E("slots", 2, "slot_id", "open", "the plenary rooms seat at most 5"),
+        E("sessions", 2, "room_id", "hall", "pinned to room hall, which seats 5"),
     ),
     (
         "not enough step-free tour seats",

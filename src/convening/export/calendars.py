@@ -53,6 +53,8 @@ __all__ = [
     "PRODID",
     "CalendarExportError",
     "caldav_objects",
+    "calendar_uid",
+    "cancelled_calendar",
     "default_stamp",
     "delegation_calendar",
     "event_calendar",
@@ -348,6 +350,45 @@ def write_calendars(
         written.append(target)
     logger.info("wrote %d calendars under %s", len(written), calendars_dir)
     return sorted(written)
+
+
+def calendar_uid(event: Event, *key: str) -> str:
+    """The calendar-level UID of one calendar of ``event``.
+
+    ``key`` names the calendar as :func:`write_calendars` lays them out:
+    ``("event",)``, ``("participants", participant_id)``, ``("rooms",
+    room_id)`` or ``("delegations", city_id)``. A calendar passed as
+    ``previous`` must carry this UID, or it is ignored as another calendar's.
+    """
+    return _uid(event, "calendar", *key)
+
+
+def cancelled_calendar(
+    plan: Plan, previous: Calendar, *, stamp: dt.datetime | None = None
+) -> Calendar:
+    """Every event of an earlier calendar, cancelled (for an owner who left the plan).
+
+    Unlike the calendars of :func:`write_calendars`, the earlier calendar need
+    not carry a calendar-level UID: whatever it held is cancelled.
+
+    Parameters
+    ----------
+    plan
+        The plan now (its event gives the time zone and the stamp).
+    previous
+        The calendar as last published.
+    stamp
+        As for :func:`event_calendar`.
+
+    Returns
+    -------
+    icalendar.Calendar
+    """
+    key = ("cancelled",)
+    earlier = Calendar.from_ical(previous.to_ical())
+    earlier.pop("UID", None)
+    earlier.add("UID", calendar_uid(plan.event, *key))
+    return _cancel_all(plan, key, stamp)(earlier)
 
 
 def caldav_objects(calendar: Calendar) -> list[tuple[str, bytes]]:

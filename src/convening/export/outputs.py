@@ -8,9 +8,15 @@ from pathlib import Path
 from convening.errors import ConveningError
 from convening.plan import Plan
 
-__all__ = ["OUTPUT_NAMES", "OutputFolderError", "check_output_folder", "write_outputs"]
+__all__ = [
+    "KEPT_NAMES",
+    "OUTPUT_NAMES",
+    "OutputFolderError",
+    "check_output_folder",
+    "write_outputs",
+]
 
-#: What a plan writes into its folder; ``--force`` removes exactly these first.
+#: What a plan writes into its folder; ``force=True`` removes exactly these first.
 OUTPUT_NAMES = (
     "plan.xlsx",
     "plan.json",
@@ -20,7 +26,13 @@ OUTPUT_NAMES = (
     "calendars",
     "csv",
     "changes.xlsx",
+    # Written by `convening publish`; re-publishing writes them again.
+    "links.csv",
+    "links-shared.csv",
 )
+#: What a plan folder may hold that ``--force`` keeps: the secret that publishing
+#: derives calendar addresses from, so links already sent keep working.
+KEPT_NAMES = ("publish-secret",)
 
 
 class OutputFolderError(ConveningError):
@@ -53,7 +65,9 @@ def write_outputs(
     previous
         The folder of an earlier export of the same event: calendar events
         that changed since get a higher SEQUENCE, and removed ones are
-        cancelled, so calendar apps update in place.
+        cancelled, so calendar apps update in place. Its publish secret (if the
+        plan was published) is copied, so publishing this plan keeps every
+        calendar's address (:mod:`convening.export.publish`).
     csv
         Also write every view as CSV under ``out/csv``.
 
@@ -84,6 +98,13 @@ def write_outputs(
     write_agenda_html(plan, folder / "agenda.html")
     written.append(folder / "agenda.html")
     written.append(write_report(plan, folder / "report.html"))
+    if previous is not None:
+        from convening.export.publish import carry_publish_secret
+
+        # The same secret gives the same calendar addresses, so subscribers follow the re-plan.
+        carried = carry_publish_secret(previous, folder)
+        if carried is not None:
+            written.append(carried)
     if csv:
         from convening.export.csv import write_plan_csv
 
@@ -99,14 +120,16 @@ def check_output_folder(out: str | Path, *, force: bool = False) -> None:
     """
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
-        raise OutputFolderError(f"{folder} is a file; --out names a folder")
+        raise OutputFolderError(f"{folder} is a file; plans are written into a folder")
     if folder.is_dir() and any(folder.iterdir()):
         if not force:
             raise OutputFolderError(
-                f"{folder} is not empty; choose a new folder, or pass --force to replace "
+                f"{folder} is not empty; choose a new folder, or pass force=True to replace "
                 "the files of an earlier plan there"
             )
-        others = sorted(p.name for p in folder.iterdir() if p.name not in OUTPUT_NAMES)
+        others = sorted(
+            p.name for p in folder.iterdir() if p.name not in OUTPUT_NAMES + KEPT_NAMES
+        )
         if others:
             raise OutputFolderError(
                 f"{folder} holds files that are not a plan's ({', '.join(others[:5])}); "

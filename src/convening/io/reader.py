@@ -885,29 +885,48 @@ def _parse_datetime(raw: Any) -> _Parsed:
     text = raw.strip()
     if _DATE_ONLY.match(text):
         return None, f"needs a time as well as a date, {_EXAMPLE_TIME}"
-    moment = _from_text(text)
-    if moment is None:
-        return None, f"must be a date and time, {_EXAMPLE_TIME}"
-    if moment.tzinfo is not None:
+    if _ZONED.search(text):
         return None, _LOCAL_ONLY
-    return moment, None
+    return _strict_time(text)
 
 
 _DATE_ONLY = re.compile(r"^\d{4}-?\d{2}-?\d{2}$")
+_ZONED = re.compile(r"\d(?:Z|[+-]\d{2}:?\d{2})$")
+
+# -- strict text times (the contract: YYYY-MM-DD HH:MM, or with T) --------------------------
+
+#: The one shape a time typed as text may have; a one-digit hour is how people type it.
+_TEXT_TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})$")
+_TIME_SHAPE = (
+    "must be a date and time written YYYY-MM-DD HH:MM, {example}; {what} is not read as a "
+    "time (type it as in the example, or as an Excel date-time)"
+)
 
 
-def _from_text(text: str) -> dt.datetime | None:
+def _strict_time(text: str) -> _Parsed:
+    """A text time in the contract's one shape, or what is wrong with it.
+
+    ``14.45``, ``9:30 AM``, seconds and fractions of a second are errors: read any
+    other way they would be a different time than the planner meant.
+    """
+    match = _TEXT_TIME.match(text)
+    if match is None:
+        return None, _TIME_SHAPE.format(example=_EXAMPLE_TIME, what=_time_shape_of(text))
+    year, month, day, hour, minute = (int(g) for g in match.groups())
     try:
-        return dt.datetime.fromisoformat(text)
+        return dt.datetime(year, month, day, hour, minute), None
     except ValueError:
-        pass
-    # ISO text with a one-digit hour, as people type it.
-    for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return dt.datetime.strptime(text, pattern)
-        except ValueError:
-            continue
-    return None
+        return None, f"there is no such date and time; {_EXAMPLE_TIME}"
+
+
+def _time_shape_of(text: str) -> str:
+    if re.search(r"\d:\d{2}:\d{2}", text):
+        return "a time with seconds"
+    if re.search(r"(?i)\d\s*[ap]\.?m\.?$", text):
+        return "a time with AM or PM"
+    if re.search(r"\d[.,]\d{2}(?!\d)", text) and not re.search(r"\d:\d", text):
+        return "a time written with a dot or comma (14.45)"
+    return "text in another shape"
 
 
 def _parser_for_enum(column: Column) -> Callable[[Any], _Parsed]:

@@ -17,7 +17,7 @@ from typing import Any
 from convening.io.schema import SHEETS
 from convening.io.writer import write_sheets
 
-__all__ = ["EXAMPLE_ROWS", "readme_rows", "write_template"]
+__all__ = ["EXAMPLE_ROWS", "SURVEY_NOTE", "readme_rows", "write_template"]
 
 _DAY = dt.datetime(2027, 4, 20)
 
@@ -106,6 +106,12 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
             "kind": "networking",
             "title": "Networking lunch",
         },
+        {
+            "slot_id": "d1-tour",
+            "start": _DAY.replace(hour=14),
+            "end": _DAY.replace(hour=16),
+            "kind": "tour",
+        },
     ],
     "sessions": [
         {
@@ -124,20 +130,30 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
     "tours": [
         {
             "tour_id": "t-riverfront",
-            "title": "Riverfront walk",
+            "title": "Riverfront by accessible bus",
             "capacity": 25,
-            "walking": True,
+            "walking": False,
             "topic": "waterfront redevelopment",
             "departures": 1,
             "meeting_point": "Main lobby",
             "leaders": "p004",
-            "description": "A walk along the restored riverfront with its planners.",
+            "description": "The restored riverfront with its planners, stop by stop.",
         }
     ],
     "preferences": [{"participant_id": "p002", "item_id": "s-vacant-lots", "rank": 1}],
     "networking": [{"slot_id": "d1-lunch", "table_size": 8}],
     "networking_rules": [{"rule": "host", "participant_id": "p003", "slot_id": "d1-lunch"}],
 }
+
+
+#: How the README sheet points planners at the survey import.
+SURVEY_NOTE = (
+    "From a registration survey (Google Forms, Microsoft Forms, Qualtrics, SurveyMonkey, "
+    "Eventbrite, Cvent): export it as CSV or .xlsx and run `convening import-survey "
+    "SURVEY --event EVENT --out NEW_EVENT`, which writes this sheet from the answers "
+    "(respondents matched by e-mail, participant id or name; session and tour titles "
+    "matched to ids) and lists anything it cannot match."
+)
 
 
 def readme_rows() -> list[list[Any]]:
@@ -154,6 +170,8 @@ def readme_rows() -> list[list[Any]]:
                 sheet.meaning,
             ]
         )
+        if sheet.name == "preferences":
+            rows.append(["preferences", "", "", "", "", SURVEY_NOTE])
         for column in (*sheet.columns, *sheet.keys):
             is_key = column in sheet.keys
             rows.append(
