@@ -12,6 +12,17 @@ breakout sessions and three ranked tours drawn toward their topics and toward
 popular sessions (never a session they present). Every tour slot has a bus
 tour of its own. Bigger events get more breakout slots and rooms.
 
+Profiles (``make_event(cities, seed, profile=...)``):
+
+``"ranked"`` (default)
+    Everyone ranks eight breakout sessions and three tours, as above.
+``"realistic"``
+    As at real events: the same event, but 15–25% of the people (drawn per
+    event) never answer the survey, and the others rank their first 3–6
+    breakout sessions and 0–3 tours. The draws come from a second random
+    stream, so the two profiles of one seed share cities, rooms, slots and
+    sessions, and differ only in the answers.
+
 ``make_event(cities, seed, staffed=True)`` adds realistic staffing (the
 events without it are unchanged): facilitators about one per seven
 delegations who coach groups of tables, staff who work the event (they attend
@@ -19,7 +30,10 @@ the plenaries), a staff member leading one tour of each tour slot, a few
 presenters away for one breakout slot, and named breaks (registration, coffee,
 an off-site dinner).
 
-Run ``python benchmarks/generate.py 50`` to print a summary of one event.
+``extend`` (a callable given the builder and the random stream, called last)
+is where more of a real event goes.
+
+Run ``python benchmarks/generate.py 50 [SEED [PROFILE]]`` to print a summary of one event.
 """
 
 from __future__ import annotations
@@ -29,6 +43,7 @@ import math
 import random
 import sys
 import warnings
+from collections.abc import Callable
 
 from convening import Event, EventBuilder
 
@@ -67,13 +82,34 @@ def _scale(cities: int) -> dict[str, int]:
     }
 
 
-def make_event(cities: int, seed: int = 0, *, staffed: bool = False) -> Event:
-    """A realistic convening of ``cities`` delegations (same seed, same event).
+#: Profiles of :func:`make_event`.
+PROFILES = ("ranked", "realistic")
+#: Realistic profile: share of people who never answer, and how many items respondents rank.
+NO_ANSWER = (0.15, 0.25)
+RANKED_SESSIONS = (3, 6)
+RANKED_TOURS = (0, 3)
+
+
+def make_event(
+    cities: int,
+    seed: int = 0,
+    profile: str = "ranked",
+    extend: Callable[[EventBuilder, random.Random], None] | None = None,
+    *,
+    staffed: bool = False,
+) -> Event:
+    """A realistic convening of ``cities`` delegations (same seed and profile, same event).
 
     ``staffed`` adds staff, tour leaders, presenters away for a slot and named
     breaks, with facilitators about one per seven delegations.
     """
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {', '.join(PROFILES)}, not {profile!r}")
     rng = random.Random(seed * 1_000_003 + cities)
+    # The realistic answers come from a stream of their own, so the ranked event's draws
+    # (and so its figures) stay as they were.
+    answers = random.Random(seed * 1_000_003 + cities + 7_919)
+    no_answer = answers.uniform(*NO_ANSWER)
     size = _scale(cities)
     b = EventBuilder(
         f"Peer convening ({cities} cities, seed {seed})",
@@ -276,11 +312,19 @@ def make_event(cities: int, seed: int = 0, *, staffed: bool = False) -> Event:
                     break
             else:
                 chosen.append(pool.pop()[0])
+        tours = rng.sample(tour_ids, min(3, len(tour_ids)))
+        if profile == "realistic":
+            if answers.random() < no_answer:
+                continue
+            chosen = chosen[: answers.randint(*RANKED_SESSIONS)]
+            tours = tours[: answers.randint(*RANKED_TOURS)]
         for rank, s in enumerate(chosen, 1):
             b.add_preference(pid, s, rank)
-        for rank, tid in enumerate(rng.sample(tour_ids, min(3, len(tour_ids))), 1):
+        for rank, tid in enumerate(tours, 1):
             b.add_preference(pid, tid, rank)
     del first_start, last_end
+    if extend is not None:
+        extend(b, rng)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         event = b.build()
@@ -319,7 +363,11 @@ def peer_exchange() -> Event:
 
 if __name__ == "__main__":
     cities = int(sys.argv[1]) if len(sys.argv) > 1 else 50
-    event = make_event(cities, seed=int(sys.argv[2]) if len(sys.argv) > 2 else 0)
+    event = make_event(
+        cities,
+        seed=int(sys.argv[2]) if len(sys.argv) > 2 else 0,
+        profile=sys.argv[3] if len(sys.argv) > 3 else "ranked",
+    )
     print(
         f"{event.name}: {len(event.participants)} people, {len(event.rooms)} rooms, "
         f"{len(event.slots)} slots, {len(event.sessions)} sessions "

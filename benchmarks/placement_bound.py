@@ -23,7 +23,8 @@ columns, and an exact facility-location MIP (SCIP) to prove that no column is
 left, or to bound what is left (then the bound is the dual objective plus each
 slot's best reduced cost: a Lagrangian bound, valid at any round).
 
-Run ``python benchmarks/placement_bound.py 50 [event seed] [seconds]``; it
+Run ``python benchmarks/placement_bound.py 50 [event seed] [seconds] [profile]``
+(``profile`` of :func:`generate.make_event`, default ``ranked``); it
 prints the bound as a share of the benchmark's capacity-free bound (after
 ``seconds`` it stops generating columns and prices exactly once more).
 """
@@ -308,16 +309,20 @@ def column_generation_bound(
 def main(argv: list[str]) -> None:
     cities = int(argv[0]) if argv else 50
     seed = int(argv[1]) if len(argv) > 1 else 0
-    max_seconds = float(argv[2]) if len(argv) > 2 else None
+    max_seconds = float(argv[2]) if len(argv) > 2 and argv[2] != "-" else None
+    profile = argv[3] if len(argv) > 3 else "ranked"
     t0 = time.perf_counter()
-    start, lp, upper = column_generation_bound(make_event(cities, seed), max_seconds=max_seconds)
+    start, lp, upper = column_generation_bound(
+        make_event(cities, seed, profile=profile), max_seconds=max_seconds
+    )
     print(
-        f"{cities} cities, event seed {seed}: starting columns (greedy) {start:.2f}%, "
+        f"{cities} cities ({profile}), event seed {seed}: starting columns (greedy) {start:.2f}%, "
         f"master LP {lp:.2f}%, upper bound {upper:.2f}% of the capacity-free bound"
     )
     row = {
         "cities": cities,
         "event_seed": seed,
+        "profile": profile,
         "bound_pct": round(upper, 2),
         "lp_pct": round(lp, 2),
         "seconds": round(time.perf_counter() - t0),

@@ -164,7 +164,10 @@ def spread_lines() -> list[str]:
     rows = _newest(SPREAD, _spread_key)
     if not rows:
         return []
-    bounds = _newest(BOUNDS, lambda r: (int(r["cities"]), int(r["event_seed"])))
+    # The fully ranked profile's bounds (rows of other profiles are keyed apart).
+    bounds = _newest(
+        BOUNDS, lambda r: (int(r["cities"]), int(r["event_seed"]), r.get("profile", "ranked"))
+    )
     out = [
         "Spread over seeds (`run_agenda.py --spread`): other generated events (event seed)",
         "and other solver seeds, same time limits. *Bound* is the event's placement bound",
@@ -179,7 +182,7 @@ def spread_lines() -> list[str]:
         if c is None:
             continue
         scores.setdefault(cities, []).append(float(c["score_pct"]))
-        bound = bounds.get((cities, e))
+        bound = bounds.get((cities, e, "ranked"))
         out.append(
             f"| {TABLE[cities][0]} | {e} | {seed} | {'' if g is None else g['score_pct']} | "
             f"{c['score_pct']} | {'' if bound is None else bound['bound_pct']} | "

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
+
 from convening import EventBuilder
+from convening.model import Event
 
 DAY = dt.datetime(2027, 4, 20)
 
@@ -40,3 +43,102 @@ def small_builder(cities: int = 4, breakout_rooms: int = 3) -> EventBuilder:
     b.add_tour("bus", "Bus tour", 30, slot_id="tour")
     b.set_table_size("lunch", 4)
     return b
+
+
+# -- planted re-plan events: the first plan pins every breakout, so where each run was is known
+
+CITIES = 6
+
+
+def people(b: EventBuilder, cities: range) -> None:
+    for c in cities:
+        cid = f"c{c}"
+        b.add_city(cid, f"City {c}", "MI")
+        for suffix, role in (("a", "official"), ("b", "official"), ("p", "partner")):
+            pid = f"{cid}-{suffix}"
+            b.add_participant(
+                pid, f"Person {pid}", city_id=cid, role=role, email=f"{pid}@example.org"
+            )
+
+
+def harbor() -> Event:
+    """Two breakout slots on two days; the Harbor and Dock rooms are used, three are free.
+
+    ``s1`` (presented by ``spk1``) and ``s2`` run on Tuesday, ``s3`` (presented by
+    ``spk2``) and ``s4`` on Wednesday, in Harbor and Dock; Lake, Library and the hall
+    are free at both times.
+    """
+    b = EventBuilder("Harbor convening", "Duluth, MN", "America/Chicago", venue="Port hall")
+    people(b, range(CITIES))
+    b.add_participant("spk1", "Speaker One", role="speaker", email="spk1@example.org")
+    b.add_participant("spk2", "Speaker Two", role="speaker", email="spk2@example.org")
+    b.add_room("hall", "Hall", 60)
+    b.add_room("harbor", "Harbor Room", 24)
+    b.add_room("dock", "Dock Room", 24)
+    b.add_room("lake", "Lake", 45)
+    b.add_room("library", "Library", 20)
+    b.add_slot("open", at(9), at(10), "plenary")
+    b.add_slot("tue", at(13.25), at(14.25), "breakout")
+    b.add_slot("wed", at(11, day=1), at(12, day=1), "breakout")
+    b.add_session("welcome", "Welcome", "plenary", slot_id="open", room_id="hall")
+    b.add_session("s1", "Ports", presenters="spk1", slot_id="tue", room_id="harbor")
+    b.add_session("s2", "Parks", slot_id="tue", room_id="dock")
+    b.add_session("s3", "Housing", presenters="spk2", slot_id="wed", room_id="harbor")
+    b.add_session("s4", "Transit", slot_id="wed", room_id="dock")
+    for c in range(CITIES):
+        for i, suffix in enumerate("abp"):
+            pid = f"c{c}-{suffix}"
+            first, second = ("s1", "s3") if (c + i) % 2 else ("s2", "s4")
+            b.add_preference(pid, first, 1)
+            b.add_preference(pid, second, 2)
+    return b.build()
+
+
+def crowded() -> Event:
+    """Every room is taken on Tuesday: losing one moves one run to Wednesday.
+
+    Tuesday: ``s1`` (presented by ``spk1``, at most 4 people) in A, ``s2`` (at most 4) in
+    B, ``s5`` and ``s6`` (at most 10 each) in C and D; Wednesday: ``s3`` (presented by
+    ``spk2``) in C, ``s4`` in D, with A and B free. The welcome plenary is in A. The 23
+    people on Tuesday fill ``s1`` and ``s2`` and leave at least 5 in ``s5`` and ``s6``,
+    and any run but one of them leaving Tuesday still leaves seats for everyone.
+    """
+    b = EventBuilder("Crowded convening", "Duluth, MN", "America/Chicago", venue="Port hall")
+    people(b, range(7))
+    b.add_participant("spk1", "Speaker One", role="speaker", email="spk1@example.org")
+    b.add_participant("spk2", "Speaker Two", role="speaker", email="spk2@example.org")
+    for r in "abcd":
+        b.add_room(r, f"Room {r.upper()}", 30)
+    b.add_slot("open", at(9), at(10), "plenary")
+    b.add_slot("tue", at(13.25), at(14.25), "breakout")
+    b.add_slot("wed", at(11, day=1), at(12, day=1), "breakout")
+    b.add_session("welcome", "Welcome", "plenary", slot_id="open", room_id="a")
+    b.add_session("s1", "Ports", presenters="spk1", slot_id="tue", room_id="a", capacity=4)
+    b.add_session("s2", "Parks", slot_id="tue", room_id="b", capacity=4)
+    b.add_session("s5", "Schools", slot_id="tue", room_id="c", capacity=10)
+    b.add_session("s6", "Water", slot_id="tue", room_id="d", capacity=10)
+    b.add_session("s3", "Housing", presenters="spk2", slot_id="wed", room_id="c")
+    b.add_session("s4", "Transit", slot_id="wed", room_id="d")
+    for c in range(7):
+        for suffix in "abp":
+            for rank, sid in enumerate(("s1", "s2", "s5", "s3"), start=1):
+                b.add_preference(f"c{c}-{suffix}", sid, rank)
+    return b.build()
+
+
+def unpinned(event: Event) -> Event:
+    """The event with its breakouts free to go anywhere (the re-plan chooses)."""
+    sessions = [
+        attrs.evolve(s, slot_id=None, room_id=None) if s.kind == "breakout" else s
+        for s in event.sessions
+    ]
+    return attrs.evolve(event, sessions=sessions)
+
+
+def presenter_late(event: Event) -> Event:
+    """``spk1`` now arrives on Wednesday morning: away for the plenary and Tuesday's slot."""
+    people = [
+        attrs.evolve(p, arrives=at(8, day=1)) if p.participant_id == "spk1" else p
+        for p in event.participants
+    ]
+    return attrs.evolve(event, participants=people)

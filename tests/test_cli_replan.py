@@ -42,9 +42,18 @@ def test_replan_writes_the_plan_the_changes_and_updated_calendars(
     printed = capsys.readouterr().out
     plan = read_plan(out)
     assert validate(plan.event, plan) == []
-    assert plan.metrics["people_moved"] > 0
-    assert f"{plan.metrics['people_moved']} people moved" in printed
+    # The studio's sessions take free rooms at the same times: nobody changes session.
+    assert plan.metrics["people_moved"] == 0
+    assert plan.metrics["runs_moved_in_time"] == 0
+    rehoused = plan.metrics["runs_moved_in_room"]
+    assert rehoused > 0
+    text = " ".join(printed.split())
+    assert "0 session runs changed time." in text
+    assert f"{rehoused} session runs changed room only (same time)." in text
+    assert "0 people changed session or tour (0 forced by the change)" in text
     book = openpyxl.load_workbook(out / "changes.xlsx")
+    changes = [row[3].value for row in book["sessions"].iter_rows(min_row=2)]
+    assert changes == ["room"] * rehoused
     notify = [row[0].value for row in book["notify"].iter_rows(min_row=2)]
     assert len(notify) == plan.metrics["calendars_changed"]
     assert all(pid in printed for pid in notify[:30])
@@ -69,7 +78,22 @@ def test_freeze_sessions_and_a_cap_that_cannot_hold_exit_3(
     code = main([*base, "--out", str(tmp_path / "a"), "--freeze", "sessions"])
     assert code == EXIT_INFEASIBLE
     assert "studio" in capsys.readouterr().err
-    code = main([*base, "--out", str(tmp_path / "b"), "--max-moves", "0"])
+    # Keeping the slots (not the rooms) is possible: free rooms stand in for the studio.
+    code = main([*base, "--out", str(tmp_path / "s"), "--freeze", "slots"])
+    assert code == EXIT_OK
+    assert read_plan(tmp_path / "s").metrics["runs_moved_in_time"] == 0
+    capsys.readouterr()
+    # A cancelled session forces its attendees to move.
+    event = load_example("peer_exchange")
+    gone = event.sessions[-1].session_id
+    cancelled = attrs.evolve(
+        event,
+        sessions=[s for s in event.sessions if s.session_id != gone],
+        preferences=[x for x in event.preferences if x.item_id != gone],
+    )
+    workbook = write_event(cancelled, tmp_path / "cancelled.xlsx")
+    args = ["replan", str(workbook), "--previous", str(v1), *OPTIONS]
+    code = main([*args, "--out", str(tmp_path / "b"), "--max-moves", "0"])
     assert code == EXIT_INFEASIBLE
     assert "must move" in capsys.readouterr().err
     assert not (tmp_path / "b").exists(), "nothing is written when there is no plan"
@@ -184,3 +208,26 @@ def test_a_published_plan_keeps_its_links_through_a_replan(
         (site / studio.split(",")[3].rsplit("/", 1)[1]).read_bytes()
     )
     assert {str(v["STATUS"]) for v in studio_cal.walk("VEVENT")} == {"CANCELLED"}
+
+
+def test_a_presenter_away_is_told_first_and_freeze_slots_says_why_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from convening import solve, write_outputs
+    from convening.options import SolveOptions
+    from tests.factories import harbor, presenter_late, unpinned
+
+    event = harbor()
+    v1 = tmp_path / "v1"
+    write_outputs(solve(event, SolveOptions(time_limit=5, seed=1, workers=2)), v1)
+    changed = write_event(presenter_late(unpinned(event)), tmp_path / "late.xlsx")
+    base = ["replan", str(changed), "--previous", str(v1), *OPTIONS]
+    assert main([*base, "--out", str(tmp_path / "v2")]) == EXIT_OK
+    text = " ".join(capsys.readouterr().out.split())
+    assert "1 session runs changed time (tell their presenters first: spk1)." in text
+    assert "- s1: slot tue -> wed" in text
+    assert "0 session runs changed room only (same time)." in text
+    assert main([*base, "--out", str(tmp_path / "v3"), "--freeze", "slots"]) == EXIT_INFEASIBLE
+    err = capsys.readouterr().err
+    assert "s1 in slot tue" in err and "spk1" in err
+    assert not (tmp_path / "v3").exists()

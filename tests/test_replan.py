@@ -136,7 +136,7 @@ def test_a_cancellation_that_shrinks_the_tables_reseats_only_some(
 # -- rooms and capacities ---------------------------------------------------------------------------
 
 
-def test_a_room_lost_moves_only_its_sessions_and_their_attendees(
+def test_a_room_lost_moves_its_sessions_to_free_rooms_at_the_same_times(
     exchange: tuple[Event, Plan],
 ) -> None:
     event, plan = exchange
@@ -150,12 +150,17 @@ def test_a_room_lost_moves_only_its_sessions_and_their_attendees(
     for key, place in before.items():
         if key not in in_room:
             assert after[key] == place, f"{key} moved though their room stayed"
-    assert set(result.changes.moved) == {pid for pid, _k in in_room}
-    assert set(result.changes.forced) == {pid for pid, _k in in_room}
-    moved_runs = {(s.activity_id, s.before_slot) for s in result.changes.sessions}
-    assert moved_runs == {(r.activity_id, r.slot_id) for r in plan.runs if r.room_id == lost}
-    assert all(s.reason is ChangeReason.ROOM_GONE for s in result.changes.sessions)
-    assert all(r.reason is ChangeReason.ROOM_GONE for r in result.changes.people)
+        else:
+            # Same session at the same time, in another room.
+            assert after[key][0] == place[0] and after[key][1] != lost
+    changes = result.changes
+    assert changes.moved == () and dict(changes.forced) == {}
+    assert set(changes.room_changed) == {pid for pid, _k in in_room}
+    assert changes.runs_retimed == ()
+    rehoused = {(s.activity_id, s.before_slot) for s in changes.runs_rehoused}
+    assert rehoused == {(r.activity_id, r.slot_id) for r in plan.runs if r.room_id == lost}
+    assert all(s.reason is ChangeReason.ROOM_GONE for s in changes.sessions)
+    assert all(r.reason is ChangeReason.ROOM_CHANGED and not r.moved for r in changes.people)
 
 
 def test_a_smaller_bus_moves_only_the_overflow(small: tuple[Event, Plan]) -> None:
@@ -172,7 +177,7 @@ def test_a_smaller_bus_moves_only_the_overflow(small: tuple[Event, Plan]) -> Non
     assert result.changes.sessions == ()
 
 
-def test_a_smaller_room_moves_the_overflow_or_the_session_whichever_moves_fewer(
+def test_a_smaller_room_sends_its_session_to_a_bigger_free_room_at_the_same_time(
     exchange: tuple[Event, Plan],
 ) -> None:
     event, plan = exchange
@@ -181,12 +186,21 @@ def test_a_smaller_room_moves_the_overflow_or_the_session_whichever_moves_fewer(
     )
     room = event.room_by_id[run.room_id or ""]
     smaller = len(run.attendees) - 1
+    busy = {r.room_id for r in plan.runs_in(run.slot_id)}
+    assert any(r.capacity >= len(run.attendees) for r in event.rooms if r.room_id not in busy), (
+        "a free room of the slot can take the run"
+    )
     rooms = [attrs.evolve(r, capacity=smaller) if r == room else r for r in event.rooms]
     result = replan(attrs.evolve(event, rooms=rooms), plan, options())
     check(result)
-    # One person out of the room is enough (if the room was full enough to matter).
-    assert len(result.changes.moved) == 1
-    assert set(result.changes.moved) <= set(run.attendees)
+    changes = result.changes
+    # Another room at the same time moves nobody; the time stays.
+    assert changes.moved == ()
+    assert changes.runs_retimed == ()
+    assert [(s.activity_id, s.before_slot) for s in changes.runs_rehoused] == [
+        (run.activity_id, run.slot_id)
+    ]
+    assert set(changes.room_changed) == set(run.attendees)
 
 
 # -- late registrations -----------------------------------------------------------------------------
@@ -293,17 +307,30 @@ def test_freeze_all_before_refuses_to_rewrite_the_past(exchange: tuple[Event, Pl
 # -- the cap on moves ---------------------------------------------------------------------------------
 
 
+def cancelled(event: Event, session_id: str) -> Event:
+    """The event after the session ``session_id`` was cancelled."""
+    return attrs.evolve(
+        event,
+        sessions=[s for s in event.sessions if s.session_id != session_id],
+        preferences=[x for x in event.preferences if x.item_id != session_id],
+    )
+
+
 def test_max_moves_raises_when_the_change_forces_more(exchange: tuple[Event, Plan]) -> None:
     event, plan = exchange
-    changed = studio_lost(event)
-    forced = {pid for r in plan.runs if r.room_id == "studio" for pid in r.attendees}
+    run = next(r for r in plan.runs if r.kind == "breakout" and r.attendees)
+    session = event.session_by_id[run.activity_id]
+    # Its presenters too: they now attend another session.
+    forced = {pid for r in plan.runs if r.activity_id == run.activity_id for pid in r.attendees}
+    assert set(session.presenters) <= forced
+    changed = cancelled(event, run.activity_id)
     with pytest.raises(InfeasibleError, match=f"At least {len(forced)} people must move") as err:
         replan(changed, plan, options(max_moves=len(forced) - 1))
-    assert any("room studio is gone" in reason for reason in err.value.reasons)
+    assert any(f"{run.activity_id} is cancelled" in reason for reason in err.value.reasons)
     assert err.value.proven
     result = replan(changed, plan, options(max_moves=len(forced)))
     check(result)
-    assert len(result.changes.moved) == len(forced)
+    assert set(result.changes.moved) == forced
 
 
 def test_options_are_checked() -> None:
@@ -340,18 +367,29 @@ def test_calendars_update_in_place_for_exactly_the_people_notified(
     assert people1.keys() == people2.keys(), "a person who left keeps a calendar of cancellations"
     changed_files = {pid for pid in people1 if people1[pid] != people2[pid]}
     assert changed_files == set(result.changes.notify)
-    moved = result.changes.moved[0]
+    # The studio's attendees keep their sessions and times, in other rooms: their
+    # calendars update LOCATION with a higher SEQUENCE, nothing else.
+    assert result.changes.moved == ()
+    moved = result.changes.room_changed[0]
     before = vevents(v1 / "calendars" / "participants" / f"{moved}.ics")
     after = vevents(v2 / "calendars" / "participants" / f"{moved}.ics")
     assert before.keys() == after.keys(), "UIDs are kept"
-    moved_slots = {r.slot_id for r in result.changes.people if r.participant_id == moved}
+    rows = [r for r in result.changes.people if r.participant_id == moved]
+    moved_slots = {r.slot_id for r in rows}
     kind_at = {s.start: s.kind for s in event.slots if s.kind.is_activity}
     starts = {event.slot_by_id[k].start for k in moved_slots}
+    new_room = {event.slot_by_id[r.slot_id].start for r in rows if r.after_room != r.before_room}
+    assert new_room
     for uid, vevent in after.items():
         bumped = int(vevent.get("SEQUENCE", 0)) > int(before[uid].get("SEQUENCE", 0))
         start = vevent.decoded("DTSTART").replace(tzinfo=None)
-        if start in starts:
-            assert bumped, "a moved activity gets a higher SEQUENCE"
+        if start in new_room:
+            assert bumped, "a room change gets a higher SEQUENCE"
+            assert str(vevent["LOCATION"]) != str(before[uid]["LOCATION"])
+            assert vevent.decoded("DTSTART") == before[uid].decoded("DTSTART")
+            assert str(vevent["SUMMARY"]) == str(before[uid]["SUMMARY"])
+        elif start in starts:
+            assert bumped
         elif bumped:
             # Otherwise only a table whose companions changed (someone left it) is updated.
             assert kind_at[start] in ("networking", "action_planning")

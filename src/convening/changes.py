@@ -7,7 +7,8 @@ new one (of the event as it is now) and returns a :class:`ChangeReport`:
   whose place changed — the slot, where they were (session or tour, room,
   table), where they are now, and why (:class:`ChangeReason`);
 - :attr:`ChangeReport.sessions`: one :class:`SessionChange` per run of a
-  session or tour that moved to another slot or room, was added or removed;
+  session or tour that moved to another slot (its time changed) or only to
+  another room, was added or removed;
 - :attr:`ChangeReport.notify`: the people whose calendar changed in any way
   they would see (time, place, title, description, table companions,
   coach), so only they need a new email;
@@ -15,9 +16,11 @@ new one (of the event as it is now) and returns a :class:`ChangeReport`:
   not change, only who else sits at their tables.
 
 A person is *moved* when, in a slot they attend in both plans, their
-session, tour or room changed; a change of networking or action-planning
-table alone makes them *re-seated*, which counts for less. People who are
-new or who left are listed apart. Everything here is plain data;
+session or tour changed. Their session changing room keeps their time: it
+is reported (:attr:`ChangeReport.room_changed`, their calendar's location
+changes) but is no move. A change of networking or action-planning table
+alone makes them *re-seated*, which counts for less. People who are new or
+who left are listed apart. Everything here is plain data;
 :func:`changes_frames` gives the tables that
 :func:`convening.export.changes.write_changes` writes.
 """
@@ -52,6 +55,7 @@ class ChangeReason(StrEnum):
     SESSION_CANCELLED = "session cancelled"
     SESSION_NEW = "session new"
     SESSION_MOVED = "session moved"
+    ROOM_CHANGED = "room changed"
     ROOM_GONE = "room gone"
     CAPACITY_REDUCED = "capacity reduced"
     PIN_CHANGED = "pin changed"
@@ -89,8 +93,8 @@ class PersonChange:
     reason
         Why (:class:`ChangeReason`).
     moved
-        Whether this counts as moving the person (session, tour or room
-        changed in a slot they attend in both plans).
+        Whether this counts as moving the person (session or tour changed
+        in a slot they attend in both plans; a room change alone does not).
     """
 
     participant_id: str
@@ -124,6 +128,9 @@ class SessionChange:
         Where it is now (``None``: it is gone).
     reason
         Why (:class:`ChangeReason`).
+    presenters
+        The session's presenters (in the new event, else the previous one):
+        the people to tell first when the run's time changed.
     """
 
     activity_id: str
@@ -134,11 +141,31 @@ class SessionChange:
     after_slot: str | None
     after_room: str | None
     reason: ChangeReason
+    presenters: tuple[str, ...] = ()
 
     @property
     def moved(self) -> bool:
         """Whether an existing run moved (rather than appeared or went away)."""
         return self.before_slot is not None and self.after_slot is not None
+
+    @property
+    def time_changed(self) -> bool:
+        """Whether an existing run moved to another slot."""
+        return self.moved and self.before_slot != self.after_slot
+
+    @property
+    def room_changed(self) -> bool:
+        """Whether an existing run kept its slot and changed room only."""
+        return self.moved and self.before_slot == self.after_slot
+
+    @property
+    def change(self) -> str:
+        """``time``, ``room``, ``added`` or ``removed``."""
+        if self.time_changed:
+            return "time"
+        if self.room_changed:
+            return "room"
+        return "added" if self.before_slot is None else "removed"
 
 
 @attrs.frozen
@@ -152,7 +179,10 @@ class ChangeReport:
     sessions
         Per run of a session or tour that changed, by id.
     moved
-        People moved (their session, tour or room changed somewhere).
+        People moved (their session or tour changed somewhere).
+    room_changed
+        People not moved whose session changed room somewhere (same time,
+        new location).
     reseated
         People whose networking or action-planning table changed.
     added, left
@@ -169,6 +199,9 @@ class ChangeReport:
     forced
         People the change forced to move whatever the plan (a lower bound on
         :attr:`moved`), with why, when the re-planner worked it out.
+    updated_slots
+        For people in :attr:`notify` with no changed place (tablemates or
+        details changed): the slots whose calendar entries changed.
     """
 
     people: tuple[PersonChange, ...] = ()
@@ -180,10 +213,12 @@ class ChangeReport:
     notify: tuple[str, ...] = ()
     tablemates_only: tuple[str, ...] = ()
     forced: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    room_changed: tuple[str, ...] = ()
+    updated_slots: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
     @property
     def people_moved(self) -> int:
-        """How many people were moved."""
+        """How many people were moved (their session or tour changed)."""
         return len(self.moved)
 
     @property
@@ -191,11 +226,36 @@ class ChangeReport:
         """How many runs of sessions and tours moved to another slot or room."""
         return sum(1 for s in self.sessions if s.moved)
 
+    @property
+    def runs_retimed(self) -> tuple[SessionChange, ...]:
+        """Runs that moved to another slot: their time changed."""
+        return tuple(s for s in self.sessions if s.time_changed)
+
+    @property
+    def runs_rehoused(self) -> tuple[SessionChange, ...]:
+        """Runs that kept their slot and changed room only."""
+        return tuple(s for s in self.sessions if s.room_changed)
+
+    @property
+    def presenters_retimed(self) -> tuple[str, ...]:
+        """Presenters of runs whose time changed (tell them first)."""
+        return tuple(dict.fromkeys(p for s in self.runs_retimed for p in s.presenters))
+
     def summary(self) -> str:
-        """One line for a planner."""
+        """One line for a planner, in the order they act on it.
+
+        Runs that changed time (with their presenters), runs that changed
+        room only, people who changed session or tour, people re-seated at
+        tables, new and left, then how many calendars changed.
+        """
+        retimed = len(self.runs_retimed)
+        text = f"{retimed} session {'run' if retimed == 1 else 'runs'} changed time"
+        if self.presenters_retimed:
+            text += f" (presenters {', '.join(self.presenters_retimed)})"
         return (
-            f"{self.people_moved} people moved, {len(self.reseated)} re-seated, "
-            f"{self.sessions_moved} session runs moved, {len(self.added)} new, "
+            f"{text}, {len(self.runs_rehoused)} changed room only; "
+            f"{self.people_moved} people changed session or tour, "
+            f"{len(self.reseated)} re-seated at tables, {len(self.added)} new, "
             f"{len(self.left)} left; {calendars_changed(self)}"
         )
 
@@ -244,14 +304,18 @@ def diff_plans(
     ]
     people: list[PersonChange] = []
     moved: list[str] = []
+    room_changed: list[str] = []
     reseated: list[str] = []
     notify: list[str] = []
     tablemates_only: list[str] = []
+    updated_slots: dict[str, tuple[str, ...]] = {}
     for pid in order:
         rows = _person_rows(previous, plan, pid, slots)
         people.extend(rows)
         if any(r.moved for r in rows):
             moved.append(pid)
+        elif any(r.reason is ChangeReason.ROOM_CHANGED for r in rows):
+            room_changed.append(pid)
         if any(r.reason is ChangeReason.RESEATED for r in rows):
             reseated.append(pid)
         if rows:
@@ -260,6 +324,7 @@ def diff_plans(
         before, after = _seen(previous, pid, slots), _seen(plan, pid, slots)
         if before != after:
             notify.append(pid)
+            updated_slots[pid] = _changed_slots(before, after)
             if _only_tablemates(previous, plan, pid, before, after):
                 tablemates_only.append(pid)
     added = [
@@ -282,7 +347,19 @@ def diff_plans(
         notify=tuple(notify),
         tablemates_only=tuple(tablemates_only),
         forced={k: tuple(v) for k, v in sorted((forced or {}).items())},
+        room_changed=tuple(room_changed),
+        updated_slots=updated_slots,
     )
+
+
+def _changed_slots(before: tuple[Any, ...], after: tuple[Any, ...]) -> tuple[str, ...]:
+    """Slots whose calendar entries differ between two :func:`_seen` views (all when the
+    event's name or venue changed)."""
+    old = {entry[0]: entry for entry in before[2:]}
+    new = {entry[0]: entry for entry in after[2:]}
+    every = before[:2] != after[:2]
+    ids = [k for k in dict.fromkeys([*old, *new]) if every or old.get(k) != new.get(k)]
+    return tuple(ids)
 
 
 def _all_slots(old: Event, new: Event) -> list[Slot]:
@@ -345,7 +422,10 @@ def _person_rows(previous: Plan, plan: Plan, pid: str, slots: list[Slot]) -> lis
                 after_table=after.number if isinstance(after, Table) else None,
                 after_title=plan.title_of(after) if after is not None else None,
                 reason=reason,
-                moved=both,
+                moved=both
+                and isinstance(before, Run)
+                and isinstance(after, Run)
+                and before.activity_id != after.activity_id,
             )
         )
     return rows
@@ -375,7 +455,10 @@ def _person_reason(
     if isinstance(before, Table):
         return ChangeReason.RESEATED
     assert isinstance(before, Run)
+    assert isinstance(after, Run)
     item = before.activity_id
+    if after.activity_id == item:
+        return ChangeReason.ROOM_CHANGED
     if item not in new_event.session_by_id and item not in new_event.tour_by_id:
         return ChangeReason.SESSION_CANCELLED
     if before.room_id is not None and before.room_id not in new_event.room_by_id:
@@ -420,6 +503,8 @@ def _session_rows(previous: Plan, plan: Plan) -> list[SessionChange]:
         before = [c for c in old_cells.get(item, []) if c not in new_cells.get(item, [])]
         after = [c for c in new_cells.get(item, []) if c not in old_cells.get(item, [])]
         title, kind = _title_kind(new_event, item) or _title_kind(old_event, item) or (item, "")
+        session = new_event.session_by_id.get(item) or old_event.session_by_id.get(item)
+        presenters = tuple(session.presenters) if session is not None else ()
         pairs: list[tuple[tuple[str, str | None] | None, tuple[str, str | None] | None]] = []
         # A run that changed room in the same slot is one move, not a removal and an addition.
         for cell in list(before):
@@ -444,9 +529,12 @@ def _session_rows(previous: Plan, plan: Plan) -> list[SessionChange]:
                     after_slot=a[0] if a else None,
                     after_room=a[1] if a else None,
                     reason=reason,
+                    presenters=presenters,
                 )
             )
-    return rows
+    # What the planner acts on first: runs that changed time, then room, then the rest.
+    order = {"time": 0, "room": 1}
+    return sorted(rows, key=lambda r: order.get(r.change, 2))
 
 
 def _title_kind(event: Event, item: str) -> tuple[str, str] | None:
@@ -483,7 +571,8 @@ def _session_reason(
         return ChangeReason.ROOM_GONE
     if item in new_event.session_by_id:
         old_s, new_s = old_event.session_by_id[item], new_event.session_by_id[item]
-        if (old_s.slot_id, old_s.room_id) != (new_s.slot_id, new_s.room_id):
+        # A pin removed lets the run stay: only a pin elsewhere sends it away.
+        if new_s.slot_id not in (None, slot_id) or new_s.room_id not in (None, room_id):
             return ChangeReason.PIN_CHANGED
         if old_s.presenters != new_s.presenters or any(
             _present(old_event, p, slot_id) and not _present(new_event, p, slot_id)
@@ -619,6 +708,8 @@ _SESSION_COLUMNS = {
     "activity_id": "str",
     "title": "str",
     "kind": "str",
+    "change": "str",
+    "presenters": "str",
     "reason": "str",
     "before_slot": "str",
     "before_room": "str",
@@ -637,7 +728,9 @@ _NOTIFY_COLUMNS = {
 }
 
 
-def changes_frames(report: ChangeReport, event: Event | None = None) -> dict[str, pd.DataFrame]:
+def changes_frames(
+    report: ChangeReport, event: Event | None = None, previous: Event | None = None
+) -> dict[str, pd.DataFrame]:
     """The report as three tables: ``people``, ``sessions`` and ``notify``.
 
     Parameters
@@ -647,14 +740,20 @@ def changes_frames(report: ChangeReport, event: Event | None = None) -> dict[str
     event
         The new event, for e-mail addresses and cities in ``notify``
         (without it those columns stay empty).
+    previous
+        The event as it was, for the e-mail addresses and cities of people
+        who left (they get the calendar that cancels their events).
 
     Returns
     -------
     dict of str to pandas.DataFrame
         ``people``: one row per person and slot changed; ``sessions``: one row
-        per run moved, added or removed; ``notify``: one row per person whose
-        calendar changed, with their status (``moved``, ``re-seated``,
-        ``new``, ``left`` or ``updated``), how many slots changed and why.
+        per run moved (``change`` is ``time`` when it moved to another slot,
+        first, or ``room`` when it kept its slot), added or removed, with
+        its presenters; ``notify``: one row per person whose calendar
+        changed, with their status (``moved``, ``room changed``,
+        ``re-seated``, ``new``, ``left`` or ``updated``), how many of their
+        places changed, the slots concerned and why.
     """
     people_rows = [
         (
@@ -681,6 +780,8 @@ def changes_frames(report: ChangeReport, event: Event | None = None) -> dict[str
             s.activity_id,
             s.title,
             s.kind,
+            s.change,
+            "; ".join(s.presenters) if s.change == "time" else "",
             s.reason.value,
             s.before_slot,
             s.before_room,
@@ -693,18 +794,23 @@ def changes_frames(report: ChangeReport, event: Event | None = None) -> dict[str
     for c in report.people:
         by_person.setdefault(c.participant_id, []).append(c)
     moved, reseated = set(report.moved), set(report.reseated)
+    room_changed = set(report.room_changed)
     added, left = set(report.added), set(report.left)
     tablemates = set(report.tablemates_only)
     notify_rows = []
     for pid in report.notify:
         mine = by_person.get(pid, [])
         person = event.participant_by_id.get(pid) if event is not None else None
+        if person is None and previous is not None:
+            person = previous.participant_by_id.get(pid)
         if pid in left:
             status = "left"
         elif pid in added:
             status = "new"
         elif pid in moved:
             status = "moved"
+        elif pid in room_changed:
+            status = "room changed"
         elif pid in reseated:
             status = "re-seated"
         else:
@@ -720,7 +826,7 @@ def changes_frames(report: ChangeReport, event: Event | None = None) -> dict[str
                 person.city_id if person is not None else None,
                 status,
                 len(mine),
-                "; ".join(c.slot_id for c in mine),
+                "; ".join(c.slot_id for c in mine) or "; ".join(report.updated_slots.get(pid, ())),
                 "; ".join(reasons),
             )
         )

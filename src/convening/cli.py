@@ -33,6 +33,7 @@ from convening.errors import (
 if TYPE_CHECKING:
     import datetime as dt
 
+    from convening.changes import ChangeReport
     from convening.model import Event
     from convening.options import SolveOptions
     from convening.plan import Plan
@@ -121,8 +122,9 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="WHAT",
-        help="`sessions` (keep every session's slot and room) or "
-        "`all-before TIME` (keep slots starting before TIME, e.g. 2027-04-21T12:00)",
+        help="`slots` (keep every session's slot; rooms may change), `sessions` (keep "
+        "every session's slot and room) or `all-before TIME` (keep slots starting "
+        "before TIME, e.g. 2027-04-21T12:00)",
     )
     replan.add_argument(
         "--max-moves", type=int, default=None, help="the most people the re-plan may move"
@@ -397,8 +399,8 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
     freeze = "none"
     before: dt.datetime | None = None
     for words in args.freeze:
-        if words == ["sessions"]:
-            freeze = "sessions"
+        if words in (["sessions"], ["slots"]):
+            freeze = words[0]
         elif len(words) == 2 and words[0] == "all-before":
             try:
                 before = dt.datetime.fromisoformat(words[1])
@@ -411,7 +413,7 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
                 raise ConveningError("--freeze all-before takes a local time without a zone")
         else:
             raise ConveningError(
-                f"--freeze takes `sessions` or `all-before TIME`, not {' '.join(words)!r}"
+                f"--freeze takes `slots`, `sessions` or `all-before TIME`, not {' '.join(words)!r}"
             )
     previous = read_plan(args.previous)
     event = read_event(args.event)
@@ -438,16 +440,13 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
         result.plan, args.out, force=args.force, previous=args.previous, csv=args.csv
     )
     # After write_outputs, which refuses a folder holding files that are not a plan's.
-    written.append(write_changes(result.changes, Path(args.out) / "changes.xlsx", event))
-    changes = result.changes
-    forced = len(changes.forced)
-    out.print(
-        f"[bold]{changes.people_moved}[/] people moved ({forced} forced by the change), "
-        f"{len(changes.reseated)} re-seated at tables, "
-        f"[bold]{changes.sessions_moved}[/] session runs moved; "
-        f"{len(changes.added)} new, {len(changes.left)} left."
+    written.append(
+        write_changes(result.changes, Path(args.out) / "changes.xlsx", event, previous.event)
     )
+    changes = result.changes
+    _print_changes(out, changes)
     people = event.participant_by_id
+    old_people = previous.event.participant_by_id
     notify = list(changes.notify)
     # Tablemates' names are in calendar descriptions, so a cancellation changes the
     # calendars of people who did not move; say so, or the count looks wrong.
@@ -455,13 +454,49 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
     shown = notify[:30]
     for pid in shown:
         person = people.get(pid)
-        email = f" <{person.email}>" if person is not None and person.email else ""
+        gone = old_people.get(pid) if person is None else None
+        email_of = person or gone
+        email = f" <{email_of.email}>" if email_of is not None and email_of.email else ""
         name = person.name if person is not None else "(left the event)"
         out.print(f"  - {pid}: {name}{email}", markup=False)
     if len(notify) > len(shown):
         out.print(f"  … and {len(notify) - len(shown)} more (sheet `notify` of changes.xlsx)")
     out.print(f"[green]Wrote {len(written)} files to {escape(str(args.out))}[/]")
     return EXIT_OK
+
+
+def _print_changes(out: Console, changes: ChangeReport) -> None:
+    """What the planner must act on, in that order: times, rooms, people, tables, new, left."""
+    retimed = changes.runs_retimed
+    out.print(f"[bold]{len(retimed)}[/] session runs changed time", end="")
+    if changes.presenters_retimed:
+        out.print(
+            f" (tell their presenters first: {', '.join(changes.presenters_retimed)})",
+            markup=False,
+            end="",
+        )
+    out.print(".")
+    for run in retimed:
+        out.print(
+            f"  - {run.activity_id}: slot {run.before_slot} -> {run.after_slot} "
+            f"(room {run.before_room or '-'} -> {run.after_room or '-'})",
+            markup=False,
+        )
+    rehoused = changes.runs_rehoused
+    out.print(f"[bold]{len(rehoused)}[/] session runs changed room only (same time).")
+    for run in rehoused:
+        out.print(
+            f"  - {run.activity_id} in slot {run.after_slot}: room {run.before_room} "
+            f"-> {run.after_room}",
+            markup=False,
+        )
+    out.print(
+        f"[bold]{changes.people_moved}[/] people changed session or tour "
+        f"({len(changes.forced)} forced by the change), "
+        f"{len(changes.room_changed)} only changed room, "
+        f"{len(changes.reseated)} re-seated at tables; "
+        f"{len(changes.added)} new, {len(changes.left)} left."
+    )
 
 
 def _plan_and_write(event: Event, args: argparse.Namespace, out: Console) -> int:

@@ -1,10 +1,8 @@
 """Quality figures of a plan, computed from the plan alone (no solver involved).
 
-Scores: a breakout session or tour a person ranked ``r`` (1 = most wanted) is
-worth ``9 − r`` points for ranks 1–8, nothing otherwise. A person's *bound*
-is the sum of their best ``k`` scores, ``k`` the number of breakout (or tour)
-slots they are present for — what they would get if rooms had no capacity and
-sessions never clashed.
+Points and bounds come from :mod:`convening.scoring` (``9 − r`` points for a
+session ranked ``r`` in 1–8; a person's bound is their best ``k`` scores for
+the ``k`` breakout or tour slots they are present for).
 
 Keys of :func:`agenda_metrics`:
 
@@ -13,24 +11,39 @@ Keys of :func:`agenda_metrics`:
 ``preference_score_mean_pct``
     The mean over people (with a bound > 0) of their own percentage.
 ``worst_off_share_pct``
-    The lowest personal percentage, of a *fair bound*: a person presenting in
-    some breakout slots cannot earn points there, so their fair bound is their
-    best ``k − presenting`` scores among the sessions they do not present
-    (``presenting`` = breakout slots where they present a run). Only the
-    worst-off share uses it; ``preference_score_pct`` keeps the benchmark bound.
+    The lowest personal percentage, of a *fair bound* (:func:`convening.scoring.fair_bound`):
+    a person presenting in some breakout slots cannot earn points there, so
+    their fair bound is their best ``k − presenting`` scores among the
+    sessions they do not present. The report's worst-off table lists the same
+    shares, lowest first. ``preference_score_pct`` keeps the benchmark bound.
 ``first_choices``
     People attending their rank-1 breakout session.
 ``ranked_attendance_pct``
     Breakout attendances that were ranked by the attendee, in percent.
 ``tour_score_pct``, ``tour_first_choices``
     The same for tours.
-``delegation_spread_pct``
-    Of the (delegation, breakout slot) pairs with two or more members present,
-    the percentage where every member is in a different session.
+``delegation_spread_pct`` — *delegations spread out*
+    Of the (delegation, breakout slot) pairs where two or more members are in
+    a session and the slot has at least one run per member (so spreading is
+    possible), the percentage where every member is in a different session:
+    a delegation learns most when its members bring back different sessions.
 ``topic_clashes``
     Extra same-topic sessions running in one slot (two on one topic in one slot = 1).
-``room_fill_pct``
-    Mean attendance ÷ room capacity over session runs.
+``unranked_attendances`` — *unranked places*
+    Breakout places of people who did not rank the session they are in (no
+    survey answer, too few ranks for their slots, or ranks that could not be met).
+``unranked_topic_match_pct`` — *unranked places on a topic of theirs*
+    Of the unranked places of people who (or whose city) named topics, the
+    percentage in a session whose topic is among the person's or their
+    city's topics.
+``unranked_in_one_run_max_pct`` — *most unranked people in one session*
+    In each breakout slot, the largest share of that slot's unranked people
+    who sit in one session; the worst slot is reported. A high figure means
+    one room (often the ballroom) was filled with people who did not choose
+    it while other sessions ran nearly empty.
+``room_fill_pct``, ``room_fill_min_pct`` — *room fill*
+    Attendance ÷ room capacity over breakout runs: the mean and the emptiest
+    run (a small session lost in a big room shows here).
 
 Keys of :func:`table_metrics`:
 
@@ -58,49 +71,9 @@ from typing import Any
 
 from convening.model import Event, SlotKind
 from convening.plan import ActivityKind, Plan, Run, Table
+from convening.scoring import fair_bound, interests, outcomes, person_bound, rank_points
 
 __all__ = ["agenda_metrics", "fair_bound", "person_bound", "rank_points", "table_metrics"]
-
-
-def rank_points(rank: int | None) -> int:
-    """``9 − rank`` for ranks 1–8, else 0."""
-    if rank is None or rank < 1 or rank > 8:
-        return 0
-    return 9 - rank
-
-
-def person_bound(event: Event, participant_id: str, kind: SlotKind) -> int:
-    """The capacity-free best a person can score over the slots of ``kind`` (breakout or tour)."""
-    person = event.participant_by_id[participant_id]
-    k = sum(1 for s in event.slots_of(kind) if person.is_present(s))
-    if kind is SlotKind.TOUR:
-        items = set(event.tour_by_id)
-    else:
-        items = {s.session_id for s in event.sessions if str(s.kind) == str(kind)}
-    ranks = event.ranks_of(participant_id)
-    values = sorted((rank_points(r) for i, r in ranks.items() if i in items), reverse=True)
-    return sum(values[:k])
-
-
-def fair_bound(event: Event, participant_id: str, presenting: Iterable[str] = ()) -> int:
-    """A person's breakout bound without the slots where they present.
-
-    ``presenting``: the breakout slots where they present a run. The best
-    ``k − len(presenting)`` scores among breakout sessions they do not present,
-    ``k`` the breakout slots they are present for.
-    """
-    person = event.participant_by_id[participant_id]
-    slots = event.slots_of(SlotKind.BREAKOUT)
-    busy = set(presenting)
-    k = sum(1 for s in slots if person.is_present(s) and s.slot_id not in busy)
-    items = {
-        s.session_id
-        for s in event.sessions
-        if str(s.kind) == str(SlotKind.BREAKOUT) and participant_id not in s.presenters
-    }
-    ranks = event.ranks_of(participant_id)
-    values = sorted((rank_points(r) for i, r in ranks.items() if i in items), reverse=True)
-    return sum(values[: max(0, k)])
 
 
 def _pct(num: float, den: float) -> float:
@@ -111,78 +84,60 @@ def agenda_metrics(event: Event, plan: Plan | Iterable[Run]) -> dict[str, Any]:
     """Quality figures for the runs of a plan (see the module docstring for the keys)."""
     runs = list(plan.runs if isinstance(plan, Plan) else plan)
     out: dict[str, Any] = {}
-    for label, kind, activity in (
-        ("preference", SlotKind.BREAKOUT, ActivityKind.BREAKOUT),
-        ("tour", SlotKind.TOUR, ActivityKind.TOUR),
-    ):
-        got: dict[str, int] = {}
-        firsts = 0
-        ranked = attended = 0
-        for run in runs:
-            if run.kind is not activity:
-                continue
-            presenters: tuple[str, ...] = ()
-            if activity is ActivityKind.BREAKOUT:
-                presenters = event.session_by_id[run.activity_id].presenters
+    # Breakouts: one scoring for the metric, the plots and the report.
+    people = outcomes(event, runs)
+    got = sum(o.points for o in people)
+    bound = sum(o.bound for o in people)
+    attended = [r for o in people for _sid, r in o.attended]
+    out["preference_score_pct"] = _pct(got, bound)
+    out["preference_score_points"] = got
+    out["preference_score_bound"] = bound
+    out["first_choices"] = sum(1 for r in attended if r == 1)
+    shares = [min(1.0, o.points / o.bound) for o in people if o.bound > 0]
+    out["preference_score_mean_pct"] = (
+        round(100.0 * sum(shares) / len(shares), 2) if shares else 100.0
+    )
+    fair = [o.share_pct for o in people if o.fair_bound > 0]
+    out["worst_off_share_pct"] = min(fair) if fair else 100.0
+    out["ranked_attendance_pct"] = _pct(
+        sum(1 for r in attended if rank_points(r) > 0), len(attended)
+    )
+    # Tours.
+    tour_got: dict[str, int] = {}
+    tour_firsts = 0
+    for run in runs:
+        if run.kind is ActivityKind.TOUR:
             for pid in run.attendees:
-                if pid in presenters:
-                    continue
                 rank = event.ranks_of(pid).get(run.activity_id)
-                pts = rank_points(rank)
-                got[pid] = got.get(pid, 0) + pts
-                attended += 1
-                ranked += pts > 0
-                firsts += rank == 1
-        total_got = total_bound = 0
-        shares = []
-        fair_shares = []
-        presenting: dict[str, set[str]] = {}
-        if activity is ActivityKind.BREAKOUT:
-            for run in runs:
-                if run.kind is activity:
-                    for pid in event.session_by_id[run.activity_id].presenters:
-                        if pid in run.attendees:
-                            presenting.setdefault(pid, set()).add(run.slot_id)
-        for p in event.participants:
-            bound = person_bound(event, p.participant_id, kind)
-            mine = got.get(p.participant_id, 0)
-            total_got += mine
-            total_bound += bound
-            if bound > 0:
-                shares.append(min(1.0, mine / bound))
-            if activity is ActivityKind.BREAKOUT:
-                fair = fair_bound(event, p.participant_id, presenting.get(p.participant_id, ()))
-                if fair > 0:
-                    fair_shares.append(min(1.0, mine / fair))
-        name = "preference_score" if label == "preference" else "tour_score"
-        out[f"{name}_pct"] = _pct(total_got, total_bound)
-        out[f"{name}_points"] = total_got
-        out[f"{name}_bound"] = total_bound
-        first_key = "first_choices" if label == "preference" else "tour_first_choices"
-        out[first_key] = firsts
-        if label == "preference":
-            out["preference_score_mean_pct"] = (
-                round(100.0 * sum(shares) / len(shares), 2) if shares else 100.0
-            )
-            out["worst_off_share_pct"] = (
-                round(100.0 * min(fair_shares), 2) if fair_shares else 100.0
-            )
-            out["ranked_attendance_pct"] = _pct(ranked, attended)
+                tour_got[pid] = tour_got.get(pid, 0) + rank_points(rank)
+                tour_firsts += rank == 1
+    tour_bound = sum(
+        person_bound(event, p.participant_id, SlotKind.TOUR) for p in event.participants
+    )
+    out["tour_score_pct"] = _pct(sum(tour_got.values()), tour_bound)
+    out["tour_score_points"] = sum(tour_got.values())
+    out["tour_score_bound"] = tour_bound
+    out["tour_first_choices"] = tour_firsts
     out["delegation_spread_pct"] = _delegation_spread(event, runs)
     out["topic_clashes"] = _topic_clashes(event, runs)
+    out.update(_unranked(event, runs))
     fills = [
         len(r.attendees) / event.room_by_id[r.room_id].capacity
         for r in runs
         if r.room_id is not None and r.kind is ActivityKind.BREAKOUT
     ]
     out["room_fill_pct"] = round(100.0 * sum(fills) / len(fills), 2) if fills else 0.0
+    out["room_fill_min_pct"] = round(100.0 * min(fills), 2) if fills else 0.0
     return out
 
 
 def _delegation_spread(event: Event, runs: list[Run]) -> float:
+    """Spread delegation-slots over those where each member could have had a session of their own."""
     where: dict[tuple[str, str], str] = {}
+    runs_in: Counter[str] = Counter()
     for run in runs:
         if run.kind is ActivityKind.BREAKOUT:
+            runs_in[run.slot_id] += 1
             for pid in run.attendees:
                 where[(pid, run.slot_id)] = run.activity_id
     pairs = spread = 0
@@ -193,11 +148,44 @@ def _delegation_spread(event: Event, runs: list[Run]) -> float:
                 for p in d.members
                 if (p.participant_id, slot.slot_id) in where
             ]
-            if len(sessions) < 2:
+            if len(sessions) < 2 or len(sessions) > runs_in[slot.slot_id]:
                 continue
             pairs += 1
             spread += len(set(sessions)) == len(sessions)
     return _pct(spread, pairs)
+
+
+def _unranked(event: Event, runs: list[Run]) -> dict[str, Any]:
+    """Where the people who did not rank their breakout session went."""
+    unranked = matched = could_match = 0
+    worst = 0.0
+    for slot in event.slots_of(SlotKind.BREAKOUT):
+        here = [r for r in runs if r.kind is ActivityKind.BREAKOUT and r.slot_id == slot.slot_id]
+        counts = []
+        for run in here:
+            session = event.session_by_id[run.activity_id]
+            topic = (session.topic or "").strip().casefold()
+            n = 0
+            for pid in run.attendees:
+                if pid in session.presenters:
+                    continue
+                if rank_points(event.ranks_of(pid).get(run.activity_id)) > 0:
+                    continue
+                n += 1
+                own, city = interests(event, pid)
+                if own or city:
+                    could_match += 1
+                    matched += bool(topic) and topic in own | city
+            counts.append(n)
+        total = sum(counts)
+        unranked += total
+        if total and len(here) > 1:
+            worst = max(worst, max(counts) / total)
+    return {
+        "unranked_attendances": unranked,
+        "unranked_topic_match_pct": _pct(matched, could_match),
+        "unranked_in_one_run_max_pct": round(100.0 * worst, 2),
+    }
 
 
 def _topic_clashes(event: Event, runs: list[Run]) -> int:
@@ -252,10 +240,7 @@ def table_metrics(event: Event, plan: Plan | Iterable[Table]) -> dict[str, Any]:
 
 
 def _has_topic(event: Event, participant_id: str, topic: str) -> bool:
-    person = event.participant_by_id.get(participant_id)
-    if person is None:
+    if participant_id not in event.participant_by_id:
         return False
-    topics = set(person.topics)
-    if person.city_id is not None and person.city_id in event.city_by_id:
-        topics |= set(event.city_by_id[person.city_id].topics)
-    return topic.strip().casefold() in {t.strip().casefold() for t in topics}
+    own, city = interests(event, participant_id)
+    return topic.strip().casefold() in own | city

@@ -47,6 +47,8 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
         "delegation": 0.5,
         "topic": 20.0,
         "room_fit": 0.02,
+        "interest": 0.1,
+        "balance": 0.01,
         "tours": 1.0,
     }
 )
@@ -56,7 +58,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
 WALL_SAFETY_FACTOR = 10.0
 
 #: What ``ReplanOptions.freeze`` accepts.
-FREEZE = ("none", "sessions")
+FREEZE = ("none", "slots", "sessions")
 
 _SPREAD = ("spread", "together", "indifferent")
 _METHODS = ("auto", "whole", "decomposed", "greedy")
@@ -207,8 +209,11 @@ class SolveOptions:
         against 0.1 point for each person); ``delegation``: per delegation pair
         in one breakout run (penalty for ``spread``, bonus for ``together``);
         ``topic``: per pair of same-topic sessions in one slot; ``room_fit``:
-        per empty seat; ``tours``: per tour point (tours are solved separately,
-        so this only matters in lexicographic mode).
+        per empty seat; ``interest``: per unit of interest of a place nobody
+        ranked (3 for a session on one of the person's own ``topics``, 1 on one
+        of their city's); ``balance``: per person already in a run when one more
+        who did not rank it joins (room balance); ``tours``: per tour point
+        (tours are solved separately, so this only matters in lexicographic mode).
     lexicographic
         If given, term names in priority order: the first is maximised, kept,
         then the next, and so on (each level gets an equal share of the time);
@@ -321,7 +326,11 @@ class ReplanOptions:
         the other solve options do not apply to a re-plan.
     freeze
         ``"none"`` (default): sessions and tours may move where the change
-        requires it; ``"sessions"``: every session run and tour that still
+        requires it (another room of the same slot before another slot);
+        ``"slots"``: every session run and tour that still exists keeps its
+        slot, while rooms may change (an error naming the runs, and what
+        would let them keep their slots, if the change makes that
+        impossible); ``"sessions"``: every session run and tour that still
         exists keeps its slot and room (an error if the change makes that
         impossible).
     freeze_before

@@ -212,7 +212,8 @@ def _pictures(plan: Plan) -> list[str]:
                 root_figure(plot_preference_outcome(plan)),
                 "Preference outcome",
                 "Each person's breakout points as a share of the best they could have had "
-                "(9 − rank for ranks 1–8, over their best ranks for the slots they attend).",
+                "(9 − rank for ranks 1–8, over their best ranks for the slots they attend and do "
+                "not present in); the lowest share is the worst-off share of the metrics.",
             )
         )
         out += _worst_off_table(table)

@@ -98,23 +98,78 @@ def solve(
             event, error, time_limit=max(5.0, options.time_limit / 2), seed=options.seed
         ) from None
     status = SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE
-    metrics = agenda_metrics(event, runs)
-    metrics.update(table_metrics(event, tables))
-    metrics.update(
-        {
-            "solve_seconds": round(clock.elapsed(), 3),
-            "solver_gap": info.get("solver_gap"),
-            "method": info.get("method"),
-            "deterministic": options.deterministic and clock.deterministic,
-            "status": str(status),
-        }
+    plan = finish_plan(
+        event,
+        runs,
+        tables,
+        status,
+        options,
+        clock,
+        method=info.get("method"),
+        solver_gap=info.get("solver_gap"),
     )
+    metrics = plan.metrics
     clock.report("done", float(metrics["preference_score_pct"]))
     logger.info(
         "agenda %s in %.1fs: preference score %.1f%%",
         status,
         metrics["solve_seconds"],
         metrics["preference_score_pct"],
+    )
+    return plan
+
+
+def finish_plan(
+    event: Event,
+    runs: list[Run],
+    tables: list[Table],
+    status: SolveStatus,
+    options: SolveOptions,
+    clock: Clock,
+    *,
+    method: str | None,
+    solver_gap: float | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Plan:
+    """The plan of ``runs`` and ``tables`` with its metrics: how a plan or re-plan ends.
+
+    Parameters
+    ----------
+    event
+        The event planned.
+    runs, tables
+        The agenda and the seating.
+    status
+        ``optimal`` or ``feasible``.
+    options
+        The options solved with (``deterministic``).
+    clock
+        The run's clock (``solve_seconds``, and whether the wall clock stopped a stage).
+    method
+        How the agenda was found (``metrics["method"]``).
+    solver_gap
+        The last CP-SAT stage's relative gap, when known.
+    extra
+        More metrics, after the agenda's and the tables' (e.g. a re-plan's moves).
+
+    Returns
+    -------
+    Plan
+        With ``metrics`` from :func:`convening.metrics.agenda_metrics` and
+        :func:`convening.metrics.table_metrics`, ``extra``, then
+        ``solve_seconds``, ``solver_gap``, ``method``, ``deterministic`` and ``status``.
+    """
+    metrics = agenda_metrics(event, runs)
+    metrics.update(table_metrics(event, tables))
+    metrics.update(extra or {})
+    metrics.update(
+        {
+            "solve_seconds": round(clock.elapsed(), 3),
+            "solver_gap": solver_gap,
+            "method": method,
+            "deterministic": options.deterministic and clock.deterministic,
+            "status": str(status),
+        }
     )
     return Plan(event, runs, tables, status, metrics)
 
@@ -127,7 +182,7 @@ def _plan_agenda(
     from convening.solvers.ortools.agenda import solve_agenda
 
     if options.method == "greedy":
-        result = solve_greedy(inst, options.seed)
+        result = solve_greedy(inst, options.seed, options.spread)
         if result is None:
             raise InfeasibleError("The greedy agenda got stuck; use another method or add seats.")
         return result, False, {"method": "greedy", "solver_gap": None}

@@ -6,6 +6,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import attrs
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -49,3 +50,26 @@ def test_staffed_events_add_staff_leaders_away_presenters_and_named_breaks() -> 
     assert sum(1 for p in staffed.participants if p.away) == 3
     titles = {s.title for s in staffed.slots if s.kind == "break"}
     assert {"Registration and breakfast", "Dinner on the riverfront"} <= titles
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_realistic_profile_is_the_same_event_with_real_answers(seed: int) -> None:
+    ranked = make_event(50, seed)
+    event = make_event(50, seed, profile="realistic")
+    # Same cities, people, rooms, slots, sessions and tours; only the answers differ.
+    assert attrs.evolve(event, preferences=ranked.preferences) == ranked
+    breakouts = {s.session_id for s in event.sessions if s.kind == SlotKind.BREAKOUT}
+    sessions = Counter(p.participant_id for p in event.preferences if p.item_id in breakouts)
+    tours = Counter(p.participant_id for p in event.preferences if p.item_id in event.tour_by_id)
+    answered = set(sessions) | set(tours)
+    silent = len(event.participants) - len(answered)
+    assert 0.12 * len(event.participants) <= silent <= 0.28 * len(event.participants)
+    assert all(3 <= n <= 6 for n in sessions.values())
+    assert all(0 <= n <= 3 for n in tours.values())
+    assert answered <= set(sessions)  # respondents rank sessions; tours are optional
+    assert make_event(50, seed, profile="realistic") == event
+
+
+def test_an_unknown_profile_is_refused() -> None:
+    with pytest.raises(ValueError, match="profile"):
+        make_event(4, 0, profile="everyone")

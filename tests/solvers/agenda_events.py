@@ -111,3 +111,37 @@ def medium_event(seed: int = 0) -> Event:
         for rank, sid in enumerate(rng.sample(sessions, 6), 1):
             b.add_preference(pid, sid, rank)
     return build(b)
+
+
+def unranked_delegation_event(cities: int = 1, big: int = 40, small: int = 6) -> Event:
+    """Delegations of three who answered no survey, one breakout slot, three topics.
+
+    Each city's topic is housing; its first official named transit, the second
+    parks, the partner nothing. Sessions on housing, transit and parks run in
+    one big room and two small ones. The right places: official A in transit,
+    official B in parks, the partner in housing (by the city's topic), which
+    also spreads every delegation over the three sessions.
+    """
+    b = EventBuilder("Unranked", "Albany, NY", "America/New_York")
+    for c in range(cities):
+        add_unranked_delegation(b, f"c{c}")
+    b.add_room("ballroom", "Ballroom", big)
+    b.add_room("s1", "Small 1", small)
+    b.add_room("s2", "Small 2", small)
+    b.add_slot("b1", at(9), at(10), "breakout")
+    b.add_session("housing", "Housing", topic="Housing")
+    b.add_session("transit", "Transit", topic="transit")
+    b.add_session("parks", "Parks", topic="parks")
+    return build(b)
+
+
+def add_unranked_delegation(b: EventBuilder, cid: str) -> None:
+    """A delegation of three as in :func:`unranked_delegation_event`."""
+    b.add_city(cid, f"City {cid}", "NY", topics="housing")
+    b.add_participant(f"{cid}-a", "Official A", city_id=cid, topics="transit")
+    b.add_participant(f"{cid}-b", "Official B", city_id=cid, topics="parks")
+    b.add_participant(f"{cid}-p", "Partner", city_id=cid, role="partner")
+
+
+#: Where each member of an :func:`unranked_delegation_event` delegation belongs.
+UNRANKED_PLACES = {"a": "transit", "b": "parks", "p": "housing"}

@@ -2,8 +2,10 @@
 
 Three sheets, from :func:`convening.changes.changes_frames`: ``people`` (one
 row per person and slot changed: where they were, where they are now, and
-why), ``sessions`` (runs moved, added or removed) and ``notify`` (whom to
-email: the people whose calendar changed). Written like ``plan.xlsx``: text
+why), ``sessions`` (runs that changed time, with their presenters, first;
+then runs that changed room only; runs added or removed) and ``notify``
+(whom to email: the people whose calendar changed, people who left
+included, with the slots concerned). Written like ``plan.xlsx``: text
 is always text, never a formula; the file is written atomically; its
 creation date comes from the event, so the same report gives the same bytes.
 """
@@ -24,7 +26,10 @@ logger = logging.getLogger(__name__)
 
 
 def write_changes(
-    report: ChangeReport, path: str | os.PathLike[str], event: Event | None = None
+    report: ChangeReport,
+    path: str | os.PathLike[str],
+    event: Event | None = None,
+    previous: Event | None = None,
 ) -> Path:
     """Write the change report to the workbook ``path`` (usually ``DIR/changes.xlsx``).
 
@@ -37,6 +42,9 @@ def write_changes(
     event
         The new event: its name and first slot date the workbook, and the
         ``notify`` sheet gets e-mail addresses and cities from it.
+    previous
+        The event as it was: the e-mail addresses and cities of people who
+        left (so they get the calendar that cancels their events).
 
     Returns
     -------
@@ -44,7 +52,7 @@ def write_changes(
         ``path``.
     """
     path = Path(path)
-    frames = changes_frames(report, event)
+    frames = changes_frames(report, event, previous)
     created = _NO_DATE
     title = "changes"
     if event is not None:

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import attrs
 import pandas as pd
 from matplotlib.axes import Axes
 
-from convening.metrics import person_bound, rank_points
 from convening.model import SlotKind
 from convening.plan import ActivityKind, Plan
 from convening.plotting._common import new_axes
+from convening.scoring import Outcome, outcomes
 
 __all__ = ["plot_preference_outcome", "worst_off"]
 
 _COLUMNS = ["participant_id", "name", "city", "points", "best_possible", "share_pct", "attended"]
-
-
-@attrs.frozen
-class _Outcome:
-    participant_id: str
-    points: int
-    bound: int
-    attended: tuple[tuple[str, int | None], ...]
-
-    @property
-    def share_pct(self) -> float:
-        return round(100.0 * min(1.0, self.points / self.bound), 2)
 
 
 def plot_preference_outcome(plan: Plan, ax: Axes | None = None, worst: int = 5) -> Axes:
@@ -33,10 +20,11 @@ def plot_preference_outcome(plan: Plan, ax: Axes | None = None, worst: int = 5) 
 
     A breakout session a person ranked ``r`` is worth ``9 − r`` points for
     ranks 1–8. A person's share is the points of the sessions they attend
-    (not counting sessions they present) over the sum of their best ``k``
-    ranks, ``k`` the breakout slots they are present for (as in
-    :mod:`convening.metrics`). People who ranked no breakout session are
-    left out. The ``worst`` people with the lowest shares are listed in the
+    (not counting sessions they present) over their fair bound: the sum of
+    their best ``k`` ranks among sessions they do not present, ``k`` the
+    breakout slots they are present for and not presenting in
+    (:func:`convening.scoring.fair_bound`, as ``worst_off_share_pct``).
+    People who ranked no breakout session are left out. The ``worst`` people with the lowest shares are listed in the
     corner (see :func:`worst_off`).
 
     Parameters
@@ -105,7 +93,7 @@ def worst_off(plan: Plan, n: int = 10) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``participant_id``, ``name``, ``city`` (the delegation's
-        label, empty for people outside one), ``points``, ``best_possible``,
+        label, empty for people outside one), ``points``, ``best_possible`` (the fair bound),
         ``share_pct`` and ``attended`` (each breakout attended with its rank,
         e.g. ``"Land banks (rank 2); Financing (unranked)"``); lowest share
         first, ties in the order of the participants sheet.
@@ -123,38 +111,21 @@ def worst_off(plan: Plan, n: int = 10) -> pd.DataFrame:
             for sid, r in o.attended
         )
         rows.append(
-            (o.participant_id, person.name, city, o.points, o.bound, o.share_pct, attended)
+            (o.participant_id, person.name, city, o.points, o.fair_bound, o.share_pct, attended)
         )
     return pd.DataFrame(rows, columns=_COLUMNS)
 
 
-def _outcomes(plan: Plan) -> list[_Outcome]:
-    """Each person's breakout points and bound, for people with a bound above 0.
+def _outcomes(plan: Plan) -> list[Outcome]:
+    """Each person's breakout outcome, for people whose fair bound is above 0.
 
-    :mod:`convening.metrics` gives only the totals; this splits them by person
-    with the same rules, so the lowest share here is its ``worst_off_share_pct``.
+    The shares are those of :mod:`convening.scoring`, so the lowest here is
+    the plan's ``worst_off_share_pct``.
     """
     event = plan.event
-    attended: dict[str, list[tuple[str, int | None]]] = {}
     slot_order = {s.slot_id: i for i, s in enumerate(event.slots_of(SlotKind.BREAKOUT))}
     runs = sorted(
         (r for r in plan.runs if r.kind is ActivityKind.BREAKOUT),
         key=lambda r: (slot_order.get(r.slot_id, len(slot_order)), r.activity_id),
     )
-    for run in runs:
-        presenters = event.session_by_id[run.activity_id].presenters
-        for pid in run.attendees:
-            if pid in presenters:
-                continue
-            rank = event.ranks_of(pid).get(run.activity_id)
-            attended.setdefault(pid, []).append((run.activity_id, rank))
-    out = []
-    for person in event.participants:
-        pid = person.participant_id
-        bound = person_bound(event, pid, SlotKind.BREAKOUT)
-        if bound <= 0:
-            continue
-        mine = tuple(attended.get(pid, ()))
-        points = sum(rank_points(r) for _, r in mine)
-        out.append(_Outcome(pid, points, bound, mine))
-    return out
+    return [o for o in outcomes(event, runs) if o.fair_bound > 0]

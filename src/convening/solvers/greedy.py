@@ -8,7 +8,9 @@ and still leaves every slot enough seats for the people present.
 Assignment is a snake draft: people (in a seeded random order) take turns
 picking their best-ranked session still open in a slot where they are free,
 the order reversing each round so nobody always picks last; afterwards
-everyone still free in a slot takes the emptiest run they may join. Tours run
+everyone still free in a slot takes a run they may join away from their
+delegation (or with it, for ``together``), on their own or their city's
+topics, with the fewest people (the greedy reference for unranked places). Tours run
 the same way, one pick per tour slot.
 
 Greedy can fail (a slot left without enough seats for the people still free);
@@ -123,9 +125,14 @@ def place_greedy(inst: AgendaInstance) -> dict[str, list[tuple[str, str]]] | Non
 
 
 def assign_greedy(
-    inst: AgendaInstance, placement: Placement, seed: int = 0
+    inst: AgendaInstance, placement: Placement, seed: int = 0, spread: str = "spread"
 ) -> dict[tuple[str, str], str] | None:
-    """Assign people to session runs by snake draft; ``None`` if someone cannot be seated."""
+    """Assign people to session runs by snake draft; ``None`` if someone cannot be seated.
+
+    People left without a ranked run go, in order of concern, where their
+    delegation is not (``spread``; where it is for ``"together"``), to a session
+    on their own or their city's topics, then to the run with the fewest people.
+    """
     rng = random.Random(seed)
     runs: dict[str, list[tuple[str, str, int]]] = {}  # slot -> [(sid, room, seats)]
     for sid in sorted(placement):
@@ -141,6 +148,7 @@ def assign_greedy(
     attends: dict[tuple[str, str], str] = {}
     seen: dict[str, set[str]] = {p.participant_id: set() for p in inst.people}
     free: dict[str, list[str]] = {}
+    city = {p.participant_id: p.city_id for p in inst.people}
     for kind in (SlotKind.PLENARY, SlotKind.BREAKOUT):
         for slot in inst.session_slots[kind]:
             for pid in inst.present[slot.slot_id]:
@@ -186,12 +194,34 @@ def assign_greedy(
             k = slot.slot_id
             waiting = [pid for pid in inst.present[k] if k in free.get(pid, [])]
             waiting.sort(key=lambda pid: (pid not in inst.accessible, pid))
+            # Delegations count in breakouts only, as in the metric.
+            sign = {"spread": 1, "together": -1}.get(spread, 0)
+            sign = sign if kind is SlotKind.BREAKOUT else 0
+            mates: dict[tuple[str, str], int] = {}
+            for (q, kk), sid in [*attends.items(), *presenting.items()]:
+                theirs = city.get(q)
+                if kk == k and theirs is not None:
+                    mates[(theirs, sid)] = mates.get((theirs, sid), 0) + 1
             for pid in waiting:
                 options = [sid for sid, _r, _c in runs.get(k, []) if may_join(pid, sid, k)]
                 if not options:
                     return None
-                sid = min(options, key=lambda s: (load.get((s, k), 0) / cap_of[(s, k)], s))
+                home = city.get(pid)
+                # Delegation, then topics, then the run with fewest people, then fill.
+                ranked = [
+                    (
+                        sign * mates.get((home or "", s), 0),
+                        -inst.likes.get((pid, s), 0),
+                        load.get((s, k), 0),
+                        load.get((s, k), 0) / cap_of[(s, k)],
+                        s,
+                    )
+                    for s in options
+                ]
+                sid = min(ranked)[-1]
                 take(pid, sid, k)
+                if home is not None:
+                    mates[(home, sid)] = mates.get((home, sid), 0) + 1
     return dict(sorted(attends.items()))
 
 
@@ -272,12 +302,17 @@ def tours_greedy(
     return tour_slot, dict(sorted(rides.items()))
 
 
-def solve_greedy(inst: AgendaInstance, seed: int = 0) -> AgendaResult | None:
-    """The whole greedy agenda, or ``None`` if any stage gets stuck."""
+def solve_greedy(
+    inst: AgendaInstance, seed: int = 0, spread: str = "spread"
+) -> AgendaResult | None:
+    """The whole greedy agenda, or ``None`` if any stage gets stuck.
+
+    ``spread`` places people without a ranked run as in :func:`assign_greedy`.
+    """
     placement = place_greedy(inst)
     if placement is None:
         return None
-    attends = assign_greedy(inst, placement, seed)
+    attends = assign_greedy(inst, placement, seed, spread)
     if attends is None:
         return None
     tours = tours_greedy(inst, seed)

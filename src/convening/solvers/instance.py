@@ -9,12 +9,9 @@ the greedy baseline and the OR-Tools models read the same numbers.
 
 Scores
 ------
-A ranked item is worth ``9 − rank`` points (rank 1 = 8 points … rank 8 =
-1 point; worse ranks and unranked items are worth 0), for sessions and tours
-alike. A person's *bound* for a slot kind is the sum of their best ``k``
-scores among the items of that kind, ``k`` being the number of slots of that
-kind they are present for: what they would get if capacity and clashes did
-not exist.
+Points and bounds are those of :mod:`convening.scoring` (``9 − rank`` for
+ranks 1–8; a person's bound is their best ``k`` scores for their ``k`` slots
+of a kind), so what the solvers optimise is what the metrics report.
 """
 
 from __future__ import annotations
@@ -24,21 +21,20 @@ from functools import cached_property
 
 import attrs
 
+from convening import scoring
 from convening.model import Event, Participant, Session, Slot, SlotKind, Tour
 from convening.plan import ActivityKind, Run
 
 __all__ = ["AgendaInstance", "Placement", "RunKey", "rank_score"]
 
-#: Ranks that earn points: ``9 − rank`` for ranks 1..8.
-TOP_RANK = 8
+#: Ranks that earn points (see :mod:`convening.scoring`).
+TOP_RANK = scoring.TOP_RANK
+#: Points for attending an item of a rank (see :func:`convening.scoring.rank_points`).
+rank_score = scoring.rank_points
 
 
-def rank_score(rank: int | None) -> int:
-    """Points for attending an item of ``rank`` (``9 − rank``; 0 beyond rank 8 or unranked)."""
-    if rank is None or rank < 1 or rank > TOP_RANK:
-        return 0
-    return TOP_RANK + 1 - rank
-
+#: Interest units of an unranked session on one of the person's own topics, and their city's.
+OWN_TOPIC, CITY_TOPIC = 3, 1
 
 #: A session run: (session_id, slot_id). A session runs at most once per slot.
 RunKey = tuple[str, str]
@@ -182,33 +178,35 @@ class AgendaInstance:
         else:
             items = (s.session_id for s in self.sessions_of(kind))
         mine = self.scores.get(pid, {})
-        values = sorted((mine.get(i, 0) for i in items), reverse=True)
-        return sum(values[:k])
+        return scoring.best_of((mine.get(i, 0) for i in items), k)
 
     def fair_bound(self, pid: str, kind: SlotKind) -> int:
-        """:meth:`bound` without the slots where ``pid`` presents (they earn nothing there).
+        """:func:`convening.scoring.fair_bound` before the plan: every run presented counts."""
+        return scoring.fair_bound(self.event, pid, kind)
 
-        A presenter presents each run of their sessions in its own slot, so
-        the slots lost are the runs of the sessions they present; their own
-        sessions do not count among their wishes either.
+    @cached_property
+    def likes(self) -> dict[tuple[str, str], int]:
+        """``likes[(pid, session_id)]``: interest units of a session by its topic.
+
+        :data:`OWN_TOPIC` when the session's topic is among the person's own
+        ``topics``, else :data:`CITY_TOPIC` when among their city's (see
+        :func:`convening.scoring.interests`); absent otherwise. They guide
+        where people go that no rank places.
         """
-        slots = len(self.slots_present(pid, kind))
-        mine = [
-            s
-            for s in self.presents.get(pid, ())
-            if str(self.event.session_by_id[s].kind) == str(kind)
-        ]
-        k = slots - sum(self.event.session_by_id[s].offered for s in mine)
-        scores = self.scores.get(pid, {})
-        values = sorted(
-            (
-                scores.get(s.session_id, 0)
-                for s in self.sessions_of(kind)
-                if s.session_id not in mine
-            ),
-            reverse=True,
-        )
-        return sum(values[: max(0, k)])
+        topic_of: dict[str, list[str]] = {}
+        for s in self.sessions:
+            if s.topic and s.topic.strip():
+                topic_of.setdefault(s.topic.strip().casefold(), []).append(s.session_id)
+        likes: dict[tuple[str, str], int] = {}
+        if not topic_of:
+            return likes
+        for p in self.people:
+            own, home = scoring.interests(self.event, p.participant_id)
+            for units, topics in ((CITY_TOPIC, home), (OWN_TOPIC, own)):
+                for topic in sorted(topics):
+                    for sid in topic_of.get(topic, ()):
+                        likes[(p.participant_id, sid)] = units
+        return likes
 
     def points(self, chosen: Mapping[tuple[str, str], str]) -> int:
         """Points of ``(pid, slot_id) -> item`` choices (sessions attended, tours ridden)."""

@@ -50,7 +50,7 @@ from convening.solvers.improve import improve_placement
 from convening.solvers.instance import AgendaInstance, AgendaResult
 from convening.solvers.ortools.assignment import AssignmentModel
 from convening.solvers.ortools.common import Outcome
-from convening.solvers.ortools.flow import SeatingError, fill_fallback
+from convening.solvers.ortools.flow import Guide, SeatingError, fill_fallback
 from convening.solvers.ortools.lns import improve_by_slots
 from convening.solvers.ortools.placement import PlacementModel
 from convening.solvers.ortools.tours import (
@@ -112,7 +112,7 @@ def solve_agenda(
     """
     info: dict[str, Any] = {}
     limit = options.time_limit
-    greedy = solve_greedy(inst, options.seed) if options.warm_start else None
+    greedy = solve_greedy(inst, options.seed, options.spread) if options.warm_start else None
     info["greedy_found"] = greedy is not None
     if greedy is not None:
         points = inst.points(greedy.attends)
@@ -243,7 +243,7 @@ def _decomposed(
         )  # fmt: skip
         info["local_search_moves"] = moves
         info["local_search_completed"] = completed
-    hint = assign_greedy(inst, placement, options.seed)
+    hint = assign_greedy(inst, placement, options.seed, options.spread)
     model = AssignmentModel(inst, placement, options)
     if hint is not None:
         model.hint(hint)
@@ -257,7 +257,7 @@ def _decomposed(
     info["solver_gap"] = _gap(outcome)
     if outcome.found:
         try:
-            attends = fill_fallback(inst, placement, attends, fallback)
+            attends = fill_fallback(inst, placement, attends, fallback, Guide.of(inst, options))
             attends, info["fairness_moves"] = lift_worst_off(inst, placement, attends, options)
             return AgendaResult(placement, attends, {}, {}), False
         except SeatingError as err:

@@ -6,6 +6,20 @@ step-free if they need it) → the sink (the run's free seats). The cost of an
 arc is minus the person's points for the session, so a free seat in a
 session someone did rank is used first.
 
+People nobody's ranks place (no survey answer, too few ranks for their
+slots, ranks that could not be met) are placed by a :class:`Guide`, in this
+order of weight: their delegation (spread over different sessions, or kept
+together, per ``SolveOptions.spread``), a session on one of their own
+``topics``, then on one of their city's, then room balance (each seat costs
+more the fuller its run already is, so no run fills with people who did not
+choose it while others stay nearly empty). Spreading is exact: each
+delegation's people reach a run through one node per (delegation, run)
+whose arcs cost ``0, 1, 2, …`` pairs more per member already there
+(convex, so min-cost flow optimises it); balance likewise by seats that cost
+more the fuller the run. Costs are in thousandths of a preference point and
+follow ``SolveOptions.weights`` (``preference``, ``delegation``, ``interest``,
+``balance``), as in the whole model.
+
 If the flow cannot seat everyone (the "once per session" rule across slots
 can, rarely, leave someone with no open run), the whole slot is re-seated by
 one flow for everyone in it who is not presenting, ranked attendees included.
@@ -15,20 +29,75 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+import attrs
 from ortools.graph.python import min_cost_flow
 
 from convening.errors import ConveningError
-from convening.model import Slot
+from convening.model import Slot, SlotKind
 from convening.solvers.instance import AgendaInstance, Placement, presenting_in
 
-__all__ = ["SeatingError", "fill_fallback", "seat_slot"]
+if TYPE_CHECKING:
+    from convening.options import SolveOptions
+
+__all__ = ["Guide", "SeatingError", "fill_fallback", "seat_slot"]
 
 logger = logging.getLogger(__name__)
+
+#: Cost units per preference point (costs are integers).
+_UNIT = 1000
 
 
 class SeatingError(ConveningError):
     """Some people present in a slot cannot be seated in any run they may join."""
+
+
+@attrs.frozen
+class Guide:
+    """How the seating weighs what is not a preference (see the module docstring).
+
+    Build it with :meth:`of`; all costs are integers in thousandths of a point.
+    """
+
+    #: Cost of one preference point (its negative is the arc cost).
+    point: int
+    #: ``"spread"``, ``"together"`` or ``"indifferent"``.
+    spread: str
+    #: Cost (spread) or gain (together) of one more delegation pair in one breakout run.
+    pair: int
+    #: Gain of one interest unit (see :attr:`AgendaInstance.likes`).
+    interest: int
+    #: Cost of one more person already in the run (room balance).
+    balance: int
+    #: Breakout slots (delegation spread acts there only, as in the metric).
+    breakout: frozenset[str]
+    #: participant_id -> city_id of their delegation.
+    city: dict[str, str]
+    #: (participant_id, session_id) -> interest units (unranked sessions on their topics).
+    likes: dict[tuple[str, str], int]
+
+    @classmethod
+    def of(cls, inst: AgendaInstance, options: SolveOptions) -> Guide:
+        """The guide of ``options``' weights and spread mode for ``inst``."""
+        city = {p.participant_id: p.city_id for p in inst.people if p.city_id is not None}
+        return cls(
+            point=round(_UNIT * options.weight("preference")),
+            spread=options.spread,
+            pair=round(_UNIT * options.weight("delegation")),
+            interest=round(_UNIT * options.weight("interest")),
+            balance=round(_UNIT * options.weight("balance")),
+            breakout=frozenset(s.slot_id for s in inst.session_slots[SlotKind.BREAKOUT]),
+            city=city,
+            likes=inst.likes,
+        )
+
+    def arc_cost(self, inst: AgendaInstance, pid: str, sid: str) -> int:
+        """The cost of ``pid`` joining ``sid`` (before delegation and balance)."""
+        points = inst.score(pid, sid)
+        if points:
+            return -self.point * points
+        return -self.interest * self.likes.get((pid, sid), 0)
 
 
 def seat_slot(
@@ -37,37 +106,129 @@ def seat_slot(
     people: list[str],
     runs: list[tuple[str, int]],
     allowed: Callable[[str, str], bool],
+    guide: Guide | None = None,
+    there: dict[str, list[str]] | None = None,
 ) -> dict[str, str] | None:
     """Seat ``people`` in slot ``k`` among ``runs`` [(item_id, free seats)]; ``None`` if not all fit.
 
-    ``allowed(pid, item_id)`` says whether a person may join a run.
+    ``allowed(pid, item_id)`` says whether a person may join a run. Without a
+    ``guide`` the only cost is preference points (as for tours); with one,
+    ``there[item_id]`` lists who is already in each run (their delegations and
+    numbers count for spread and balance).
     """
     if not people:
         return {}
+    there = there or {}
     flow = min_cost_flow.SimpleMinCostFlow()
     source, sink = 0, 1
     person_node = {pid: 2 + i for i, pid in enumerate(people)}
     run_node = {sid: 2 + len(people) + j for j, (sid, _c) in enumerate(runs)}
+    nodes = 2 + len(people) + len(runs)
+    spread = guide is not None and guide.spread != "indifferent" and k in guide.breakout
+    # Delegation members already in each run, and waiting here, by city.
+    mates: dict[tuple[str, str], int] = {}
+    waiting: dict[str, int] = {}
+    if spread and guide is not None:
+        for sid, pids in there.items():
+            for q in pids:
+                if q in guide.city:
+                    key = (guide.city[q], sid)
+                    mates[key] = mates.get(key, 0) + 1
+        for pid in people:
+            if pid in guide.city:
+                waiting[guide.city[pid]] = waiting.get(guide.city[pid], 0) + 1
+    group_node: dict[tuple[str, str], int] = {}
     arcs: list[tuple[int, str, str]] = []
     for pid in people:
         flow.add_arc_with_capacity_and_unit_cost(source, person_node[pid], 1, 0)
         for sid, _free in runs:
             if not allowed(pid, sid):
                 continue
-            arc = flow.add_arc_with_capacity_and_unit_cost(
-                person_node[pid], run_node[sid], 1, -inst.score(pid, sid)
-            )
+            if guide is None:
+                cost, target = -inst.score(pid, sid), run_node[sid]
+            else:
+                cost, target = guide.arc_cost(inst, pid, sid), run_node[sid]
+                city = guide.city.get(pid)
+                if spread and city is not None and guide.spread == "together":
+                    cost -= guide.pair * mates.get((city, sid), 0)
+                elif spread and city is not None and waiting[city] + mates.get((city, sid), 0) > 1:
+                    key = (city, sid)
+                    if key not in group_node:
+                        group_node[key] = nodes
+                        nodes += 1
+                        m = mates.get(key, 0)
+                        # The i-th member joining makes m + i more pairs (convex).
+                        for i in range(waiting[city]):
+                            flow.add_arc_with_capacity_and_unit_cost(
+                                nodes - 1, run_node[sid], 1, guide.pair * (m + i)
+                            )
+                    target = group_node[key]
+            arc = flow.add_arc_with_capacity_and_unit_cost(person_node[pid], target, 1, cost)
             arcs.append((arc, pid, sid))
     for sid, free in runs:
-        if free > 0:
+        if free <= 0:
+            continue
+        if guide is None or guide.balance <= 0:
             flow.add_arc_with_capacity_and_unit_cost(run_node[sid], sink, free, 0)
+            continue
+        # Seats cost more the fuller the run (convex): runs fill evenly.
+        load = len(there.get(sid, ()))
+        step = max(1, len(people) // (8 * max(1, len(runs))))
+        left = min(free, len(people))
+        j = 0
+        while left > 0:
+            size = min(step, left)
+            flow.add_arc_with_capacity_and_unit_cost(
+                run_node[sid], sink, size, guide.balance * (load + j)
+            )
+            left -= size
+            j += size
     # Max flow at min cost: the source offers everyone, the sink takes what fits.
     flow.set_node_supply(source, len(people))
     flow.set_node_supply(sink, -len(people))
     status = flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL or flow.maximum_flow() < len(people):
         return None
-    return {pid: sid for arc, pid, sid in arcs if flow.flow(arc) > 0}
+    got = {pid: sid for arc, pid, sid in arcs if flow.flow(arc) > 0}
+    if spread and guide is not None and guide.spread == "together":
+        got = _gather(inst, guide, got, runs, allowed, there)
+    return got
+
+
+def _gather(
+    inst: AgendaInstance,
+    guide: Guide,
+    got: dict[str, str],
+    runs: list[tuple[str, int]],
+    allowed: Callable[[str, str], bool],
+    there: dict[str, list[str]],
+) -> dict[str, str]:
+    """Move people seated here to the run holding most of their delegation (``together``).
+
+    The flow sees only the members already seated; members seated together by
+    it are gathered here, each into a free seat, never out of a ranked run.
+    """
+    got = dict(got)
+    free = dict(runs)
+    for sid in got.values():
+        free[sid] -= 1
+    order = [sid for sid, _c in runs]
+    for pid in sorted(got):
+        city = guide.city.get(pid)
+        if city is None or inst.score(pid, got[pid]):
+            continue
+        count: dict[str, int] = {}
+        for sid, pids in there.items():
+            count[sid] = sum(1 for q in pids if guide.city.get(q) == city)
+        for q, sid in got.items():
+            if q != pid and guide.city.get(q) == city:
+                count[sid] = count.get(sid, 0) + 1
+        best = max(order, key=lambda sid: (count.get(sid, 0), -order.index(sid)))
+        if count.get(best, 0) > count.get(got[pid], 0) and free[best] > 0 and allowed(pid, best):
+            free[got[pid]] += 1
+            free[best] -= 1
+            got[pid] = best
+    return got
 
 
 def fill_fallback(
@@ -75,8 +236,12 @@ def fill_fallback(
     placement: Placement,
     attends: dict[tuple[str, str], str],
     fallback: list[tuple[str, str]],
+    guide: Guide | None = None,
 ) -> dict[tuple[str, str], str]:
     """Complete ``attends`` by seating the ``fallback`` (person, slot) pairs.
+
+    With a ``guide``, people are placed by delegation, topics and room balance
+    (see the module docstring); without, by preference points alone.
 
     Raises
     ------
@@ -115,7 +280,11 @@ def fill_fallback(
                 return False
             return pid not in inst.accessible or inst.room_accessible(room[(sid, k)])
 
-        got = seat_slot(inst, k, people, runs, allowed)
+        there: dict[str, list[str]] = {}
+        for (q, kk), sid in [*attends.items(), *presenting.items()]:
+            if kk == k:
+                there.setdefault(sid, []).append(q)
+        got = seat_slot(inst, k, people, runs, allowed, guide, there)
         if got is None:
             logger.info("slot %s: fallback seating failed, re-seating the whole slot", k)
             everyone = sorted(pid for pid in inst.present[k] if (pid, k) not in presenting)
@@ -128,7 +297,11 @@ def fill_fallback(
             runs = [
                 (sid, c - fixed.get(sid, 0)) for (sid, kk), c in sorted(seats.items()) if kk == k
             ]
-            got = seat_slot(inst, k, everyone, runs, allowed)
+            there = {}
+            for (q, kk), sid in presenting.items():
+                if kk == k:
+                    there.setdefault(sid, []).append(q)
+            got = seat_slot(inst, k, everyone, runs, allowed, guide, there)
             if got is None:
                 raise SeatingError(f"cannot seat everyone present in slot {k}")
         for pid, sid in got.items():

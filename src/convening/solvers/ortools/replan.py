@@ -6,22 +6,26 @@ few people as possible. The agenda is re-planned in two CP-SAT stages, each
 started from the previous plan as a hint:
 
 1. **Placement** (:class:`ReplanPlacement`): sessions into (slot, room) and
-   tours into tour slots, under every hard rule of the placement model. A
-   previous run kept where it was is rewarded by the people it keeps in place
-   (its previous attendees who are still there, up to its seats now), then by
-   one for the run itself; runs that must move (room gone, pin changed,
-   presenter away) go wherever the fewest people are disturbed. Frozen runs
-   (``freeze sessions``, or slots already past) are fixed.
+   tours into tour slots, under every hard rule of the placement model.
+   Lexicographically: the most people kept in their session (a previous run
+   kept in its slot, in any room, keeps its attendees still there, up to its
+   seats now), then the most runs kept in their slot (a presenter's run
+   outweighs every other), then the most runs kept in their room, then the
+   best expected preferences for runs that are new or must move. So a run
+   whose room is lost takes another room of the same slot whenever one can
+   take it. Frozen runs (``freeze sessions``, or slots already past) are
+   fixed; ``freeze slots`` fixes every run's slot and leaves its room free.
 2. **Assignment** (:class:`ReplanAssignment`): people into the placed runs.
    Each person present in a slot may stay in their previous run, go to a run
    they ranked, or fall back to "some other run", seated exactly afterwards
    by min-cost flow. The objective is lexicographic: first the fewest people
-   moved (a person is moved when any of their sessions, tours or rooms
-   changed), then the fewest person-slots changed, then preference points.
+   moved (a person is moved when any of their sessions or tours changed; a
+   new room for the same session keeps their time and is no move), then the
+   fewest person-slots changed, then preference points.
 
-Tables are re-seated by :func:`reseat_networking_slot` (a min-cost flow that
-keeps everyone who can keep their table and balances table sizes) and the
-action-planning helper in :mod:`convening.replan`.
+Tables are re-seated by :mod:`convening.solvers.tables.reseat`, which uses
+:func:`reseat_networking_slot` here (a min-cost flow that keeps everyone who
+can keep their table and balances table sizes).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from convening.model import SlotKind
 from convening.solvers.clock import Clock
 from convening.solvers.instance import AgendaInstance, AgendaResult, demand, presenting_in
 from convening.solvers.ortools.common import CpSat, Outcome, optimize, placement_of
-from convening.solvers.ortools.flow import SeatingError, fill_fallback, seat_slot
+from convening.solvers.ortools.flow import Guide, SeatingError, fill_fallback, seat_slot
 
 if TYPE_CHECKING:
     from convening.options import SolveOptions
@@ -128,20 +132,23 @@ def _can_stay(inst: AgendaInstance, pid: str, item: str, k: str, room: str | Non
         if tour is None or k not in inst.tour_options(tour):
             return False
         return not (pid in inst.accessible and tour.walking)
-    if item not in inst.info or room not in event.room_by_id:
+    if item not in inst.info:
         return False
-    if (k, room) not in {(kk, r) for kk, r, _c in inst.info[item].options}:
-        return False
-    return not (pid in inst.accessible and not inst.room_accessible(room))
+    # Any room in the same slot keeps the person's time: only the slot matters.
+    return any(
+        kk == k and not (pid in inst.accessible and not inst.room_accessible(r))
+        for kk, r, _c in inst.info[item].options
+    )
 
 
 def forced_movers(inst: AgendaInstance, previous: PreviousAgenda) -> dict[str, list[str]]:
     """People who must move whatever the re-plan does, with why (a certain lower bound).
 
     A person is forced to move when, in a slot they attend both before and
-    now, the event no longer allows their previous session, tour or room
-    there: it was cancelled, its room is gone, a pin or a presenter's times
-    send it elsewhere, or the person now needs step-free access it lacks.
+    now, the event no longer allows their previous session or tour there in
+    any room: it was cancelled, no room of that slot can take it, a pin or a
+    presenter's times send it elsewhere, or the person now needs step-free
+    access it lacks. A change of room alone moves nobody.
     """
     out: dict[str, list[str]] = {}
     event = inst.event
@@ -155,13 +162,81 @@ def forced_movers(inst: AgendaInstance, previous: PreviousAgenda) -> dict[str, l
         if item not in event.session_by_id and item not in event.tour_by_id:
             why = f"{item} is cancelled"
         elif room is not None and room not in event.room_by_id:
-            why = f"room {room} is gone"
+            why = f"room {room} is gone and no other room of the slot can take {item}"
         else:
-            why = f"{item} can no longer run in slot {k}" + (f", room {room}" if room else "")
+            why = f"{item} can no longer run in slot {k}"
             if pid in inst.accessible:
                 why += " (or lacks step-free access)"
         out.setdefault(pid, []).append(f"slot {k}: {why}")
+    # Presenters of a run that must leave its slot present it at another time, where
+    # they did something else before.
+    for s in inst.sessions:
+        sid = s.session_id
+        slots = {k for k, _r, _c in inst.info[sid].options}
+        kept = {k for k, _r in previous.cells.get(sid, ()) if k in slots}
+        if sid not in previous.cells or len(kept) >= s.offered:
+            continue
+        elsewhere = sorted(slots - kept)
+        for pid in s.presenters:
+            before = [previous.activity.get((pid, k)) for k in elsewhere]
+            if elsewhere and all(b is not None and b[0] != sid for b in before):
+                out.setdefault(pid, []).append(
+                    f"{sid} must move to another slot, where they did something else"
+                )
     return dict(sorted(out.items()))
+
+
+def displaced_runs(inst: AgendaInstance, previous: PreviousAgenda) -> list[tuple[str, str]]:
+    """Previous session runs ``(session, slot)`` that cannot stay in their room now.
+
+    The room is gone or too small for the people the run had, the session is
+    pinned elsewhere, or its presenters are not there then.
+    """
+    out = []
+    for sid, cells in previous.cells.items():
+        if sid not in inst.info:
+            continue
+        options = {(k, r): c for k, r, c in inst.info[sid].options}
+        for k, r in cells:
+            if k not in inst.present_sets:
+                continue
+            here = inst.present_sets[k]
+            people = sum(1 for p in previous.attendees.get((sid, k), ()) if p in here)
+            if (k, r) not in options or people > options[(k, r)]:
+                out.append((sid, k))
+    return sorted(out)
+
+
+def slot_diagnosis(
+    inst: AgendaInstance, previous: PreviousAgenda, runs: Iterable[tuple[str, str]]
+) -> list[str]:
+    """Why each run ``(session, slot)`` cannot keep its slot, and what would let it."""
+    event = inst.event
+    lines = []
+    for sid, k in runs:
+        session = event.session_by_id[sid]
+        slot = event.slot_by_id[k]
+        away = [p for p in session.presenters if not event.participant_by_id[p].is_present(slot)]
+        if away:
+            lines.append(
+                f"{sid} in slot {k}: its presenter(s) {', '.join(away)} are not at the event "
+                "then; it can keep the slot only if they are"
+            )
+            continue
+        if session.slot_id is not None and session.slot_id != k:
+            lines.append(f"{sid} in slot {k}: it is now pinned to slot {session.slot_id}")
+            continue
+        here = inst.present_sets.get(k, frozenset())
+        people = [p for p in previous.attendees.get((sid, k), ()) if p in here]
+        rooms = [r for kk, r in previous.cells.get(sid, ()) if kk == k]
+        step_free = any(p in inst.accessible for p in people)
+        need = max(len(people), len(session.presenters))
+        lines.append(
+            f"{sid} in slot {k} (room {', '.join(rooms)}, {len(people)} people): it needs "
+            f"a{' step-free' if step_free else ''} room free in slot {k}, of at least "
+            f"{need} seats to keep all its people"
+        )
+    return lines
 
 
 # -- stage 1: placement ---------------------------------------------------------------------------
@@ -195,6 +270,7 @@ class ReplanPlacement:
         fixed: Iterable[tuple[str, str, str | None]] = (),
         closed_slots: Iterable[str] = (),
         allowed: Callable[[str, str, str], bool] | None = None,
+        fixed_slots: Iterable[tuple[str, str]] = (),
     ) -> None:
         self.inst = inst
         self.previous = previous
@@ -202,10 +278,12 @@ class ReplanPlacement:
         self.model = cp_model.CpModel()
         self.closed = frozenset(closed_slots)
         self.allowed = allowed
+        self.fixed_slots = frozenset(fixed_slots)
         self._variables()
         self._sessions()
         self._tours()
         self._fix(sorted(fixed, key=lambda f: (f[0], f[1], f[2] or "")))
+        self._fix_slots(sorted(self.fixed_slots))
         self._objective()
 
     def _variables(self) -> None:
@@ -220,7 +298,11 @@ class ReplanPlacement:
                 if (sid, k, r) not in prev_cells:
                     if k in self.closed:
                         continue
-                    if self.allowed is not None and not self.allowed(sid, k, r):
+                    if (
+                        (sid, k) not in self.fixed_slots
+                        and self.allowed is not None
+                        and not self.allowed(sid, k, r)
+                    ):
                         continue
                 self.y[(sid, k, r)] = m.new_bool_var(f"y[{sid},{k},{r}]")
                 self.seats[(sid, k, r)] = c
@@ -240,9 +322,12 @@ class ReplanPlacement:
         by_run: dict[tuple[str, str], list[cp_model.IntVar]] = {}
         by_cell: dict[tuple[str, str], list[cp_model.IntVar]] = {}
         by_slot: dict[str, list[tuple[int, bool, cp_model.IntVar]]] = {}
+        #: (session, slot) -> [(room, variable)]: the places a run in that slot may take.
+        self.rooms_of: dict[tuple[str, str], list[tuple[str, cp_model.IntVar]]] = {}
         for (sid, k, r), v in self.y.items():
             by_session.setdefault(sid, []).append(v)
             by_run.setdefault((sid, k), []).append(v)
+            self.rooms_of.setdefault((sid, k), []).append((r, v))
             by_cell.setdefault((k, r), []).append(v)
             by_slot.setdefault(k, []).append((self.seats[(sid, k, r)], inst.room_accessible(r), v))
         for s in inst.sessions:
@@ -311,6 +396,23 @@ class ReplanPlacement:
                 proven=True,
             )
 
+    def _fix_slots(self, fixed: Sequence[tuple[str, str]]) -> None:
+        """Runs that keep their slot, in any room that can take them there."""
+        unplaceable = [(sid, k) for sid, k in fixed if not self.by_run.get((sid, k))]
+        if unplaceable:
+            raise InfeasibleError(
+                "Session runs cannot keep their slots: "
+                + ", ".join(f"{sid} in slot {k}" for sid, k in unplaceable)
+                + ".",
+                [
+                    *slot_diagnosis(self.inst, self.previous, unplaceable),
+                    "Let them change slot (freeze less), or undo the change that displaces them.",
+                ],
+                proven=True,
+            )
+        for sid, k in fixed:
+            self.model.add_exactly_one(self.by_run[(sid, k)])
+
     def _kept(self, item: str, k: str, seats: int) -> int:
         """People a previous run keeps in place if it stays: its attendees still there."""
         inst = self.inst
@@ -319,22 +421,42 @@ class ReplanPlacement:
         return min(len(people), seats)
 
     def _objective(self) -> None:
+        """Levels, in the planner's order: people kept, runs kept in their slot, rooms kept.
+
+        A run kept in its slot keeps its attendees' times even in another room,
+        so people and slots count a run by its slot, whatever its room; a room
+        change only counts on the third level. A run that changes slot costs
+        more when it has presenters (they plan travel around it): one presenter's
+        run outweighs every other run.
+        """
         inst = self.inst
-        stays: list[tuple[int, cp_model.IntVar]] = []
+        people: list[Any] = []
+        plain_slots: list[Any] = []
+        presenter_slots: list[Any] = []
+        rooms: list[Any] = []
+        sessions = inst.event.session_by_id
         for sid, cells in self.previous.cells.items():
+            if sid not in sessions:
+                continue
             for k, r in cells:
-                v = self.y.get((sid, k, r))
-                if v is not None:
-                    stays.append((self._kept(sid, k, self.seats[(sid, k, r)]), v))
+                in_slot = self.rooms_of.get((sid, k), [])
+                if not in_slot:
+                    continue
+                for rr, v in in_slot:
+                    people.append(self._kept(sid, k, self.seats[(sid, k, rr)]) * v)
+                    if rr == r:
+                        rooms.append(v)
+                target = presenter_slots if sessions[sid].presenters else plain_slots
+                target.extend(v for _rr, v in in_slot)
         by_id = inst.event.tour_by_id
         for tid, k in self.previous.tour_slot.items():
-            v = self.z.get((tid, k))
-            if v is not None:
-                stays.append((self._kept(tid, k, by_id[tid].seats), v))
-        # People kept first, then runs kept: one person outweighs every run.
-        weight = len(stays) + 1
-        self.kept = sum((weight * people + 1) * v for people, v in stays)
-        self.stay_vars = [v for _p, v in stays]
+            ride = self.z.get((tid, k))
+            if ride is not None:
+                people.append(self._kept(tid, k, by_id[tid].seats) * ride)
+                plain_slots.append(ride)
+        self.kept_people = sum(people)
+        self.kept_slots = (len(plain_slots) + 1) * sum(presenter_slots) + sum(plain_slots)
+        self.kept_rooms = sum(rooms)
         # For runs that are new or must move: serve the expected demand best.
         wanted = demand(inst)
         served = []
@@ -361,8 +483,13 @@ class ReplanPlacement:
         """Solve; return the outcome, the placement and each tour's slot."""
         outcome = optimize(
             self.model,
-            {"kept": self.kept, "served": self.served},
-            _levels(self.options, "kept", "served"),
+            {
+                "people": self.kept_people,
+                "slots": self.kept_slots,
+                "rooms": self.kept_rooms,
+                "served": self.served,
+            },
+            _levels(self.options, "people", "slots", "rooms", "served"),
             budget,
             clock,
             "replan placement",
@@ -458,7 +585,8 @@ class ReplanAssignment:
                         continue
                     self.x[(pid, item, k)] = m.new_bool_var(f"x[{pid},{item},{k}]")
                 if prev is not None:
-                    same = prev[0] in items and self.runs[(prev[0], k)][1] == prev[1]
+                    # Another room in the same slot keeps the person's time: not a move.
+                    same = prev[0] in items
                     self.stay[(pid, k)] = self.x.get((pid, prev[0], k)) if same else None
         self.x_of: dict[tuple[str, str], list[cp_model.IntVar]] = {}
         self.x_of_run: dict[tuple[str, str], list[cp_model.IntVar]] = {}
@@ -517,10 +645,8 @@ class ReplanAssignment:
             people.setdefault(pid, []).append(v)
         for (pid, k), sid in sorted(self.presenting.items()):
             prev = self.previous.activity.get((pid, k))
-            if prev is not None:
-                run = self.runs.get((sid, k))
-                if prev[0] != sid or run is None or run[1] != prev[1]:
-                    people.setdefault(pid, []).append(None)
+            if prev is not None and (prev[0] != sid or (sid, k) not in self.runs):
+                people.setdefault(pid, []).append(None)
         self.moved: dict[str, cp_model.IntVar | int] = {}
         slot_moves: list[Any] = []
         for pid, stays in sorted(people.items()):
@@ -589,7 +715,13 @@ class ReplanAssignment:
         tour_slots = {s.slot_id for s in self.inst.tour_slots}
         session_waiting = [key for key in waiting if key[1] not in tour_slots]
         try:
-            attends = fill_fallback(self.inst, self.placement, attends, session_waiting)
+            attends = fill_fallback(
+                self.inst,
+                self.placement,
+                attends,
+                session_waiting,
+                Guide.of(self.inst, self.options),
+            )
         except SeatingError as err:
             raise InfeasibleError(f"People cannot be seated: {err}.") from None
         rides = self._seat_riders(rides, [key for key in waiting if key[1] in tour_slots])
@@ -641,6 +773,7 @@ def replan_agenda(
     clock: Clock,
     *,
     freeze_sessions: bool = False,
+    freeze_slots: bool = False,
     frozen_slots: Iterable[str] = (),
     budget: float | None = None,
 ) -> tuple[AgendaResult, dict[str, Any]]:
@@ -658,6 +791,9 @@ def replan_agenda(
         Progress and elapsed time.
     freeze_sessions
         Keep every previous session run and tour where it was.
+    freeze_slots
+        Keep every previous session run in its slot (any room that can take
+        it there) and every tour in its slot.
     frozen_slots
         Slots already past: their runs stay, nothing new runs there, and
         everyone who can keep their place does.
@@ -686,32 +822,74 @@ def replan_agenda(
                 continue
             if freeze_sessions or k in frozen:
                 fixed.append((sid, k, r))
+    fixed_slots: list[tuple[str, str]] = []
+    keep_slot = freeze_sessions or freeze_slots
     for tid, k in previous.tour_slot.items():
-        if tid in event.tour_by_id and k in event.slot_by_id and (freeze_sessions or k in frozen):
+        if tid in event.tour_by_id and k in event.slot_by_id and (keep_slot or k in frozen):
             fixed.append((tid, k, None))
+    if freeze_slots and not freeze_sessions:
+        fixed_slots = sorted(
+            {
+                (sid, k)
+                for sid, cells in previous.cells.items()
+                if sid in event.session_by_id
+                for k, _r in cells
+                if k in event.slot_by_id and k not in frozen
+            }
+        )
     info: dict[str, Any] = {}
     affected = _affected_sessions(inst, previous)
     hot = {k for sid in affected for k, _r in previous.cells.get(sid, ())}
-    # Small models first: only the sessions the change touches may move, then anything in
-    # the slots they were in, then everything (each step only when the one before fails).
+    previous_slots = {(sid, k) for sid, cells in previous.cells.items() for k, _r in cells}
+    # Small models first: only the sessions the change touches may move, and any session
+    # may change room within its own slot where they were; then anything in the slots
+    # they were in, then everything (each step only when the one before fails).
     tiers: list[tuple[str, Callable[[str, str, str], bool] | None]] = [
-        ("touched sessions", lambda sid, _k, _r: sid in affected),
+        (
+            "touched sessions",
+            lambda sid, k, _r: sid in affected or (k in hot and (sid, k) in previous_slots),
+        ),
         ("touched slots", lambda sid, k, _r: sid in affected or k in hot),
         ("everything", None),
     ]
+    # Each tier's share follows from the budget alone (never from the time the tiers
+    # before took), so the re-plan does not depend on the machine's speed: a half, then
+    # a quarter and a quarter; what a tier not needed leaves goes to the assignment.
     stage_budget = budget * _PLACEMENT_SHARE
-    start = clock.elapsed()
+    shares = [stage_budget / 2, stage_budget / 4, stage_budget / 4]
+    spent = 0.0
+    best: tuple[Outcome, dict[str, list[tuple[str, str]]], dict[str, str]] | None = None
     for i, (name, allowed) in enumerate(tiers):
-        left = max(0.5, stage_budget - (clock.elapsed() - start))
-        placement_model = ReplanPlacement(inst, previous, options, fixed, frozen, allowed)
+        placement_model = ReplanPlacement(
+            inst, previous, options, fixed, frozen, allowed, fixed_slots
+        )
         placement_model.hint()
-        share = left if i == len(tiers) - 1 else left / 2
-        outcome, placement, tour_slot = placement_model.solve(share, clock)
-        logger.info("re-plan placement (%s): %s", name, outcome.status)
-        if outcome.found:
+        share = max(0.5, shares[i])
+        spent += share
+        found = placement_model.solve(share, clock)
+        logger.info("re-plan placement (%s): %s", name, found[0].status)
+        if found[0].found and (best is None or _levels_of(found[0]) > _levels_of(best[0])):
+            best = found
+        # A run that left its slot may keep it in a wider model (another run making room).
+        if best is not None and not _retimed(previous, best[1], best[2]):
             break
+    outcome, placement, tour_slot = best if best is not None else found
     info["placement_status"] = outcome.status
     if not outcome.found:
+        if outcome.status == "infeasible" and fixed_slots:
+            runs = _short_slots(inst, previous, fixed_slots)
+            raise InfeasibleError(
+                "Session runs cannot all keep their slots: "
+                + (", ".join(f"{sid} in slot {k}" for sid, k in runs) or "too few seats")
+                + ".",
+                [
+                    *slot_diagnosis(inst, previous, runs),
+                    "Each slot needs seats (and step-free seats) for everyone present.",
+                    "Add or free a room in those slots, or let those runs change slot "
+                    "(freeze less).",
+                ],
+                proven=True,
+            )
         if outcome.status == "infeasible":
             raise InfeasibleError(
                 "No agenda of the changed event keeps every rule"
@@ -725,13 +903,50 @@ def replan_agenda(
                 proven=True,
             )
         raise InfeasibleError("No re-planned agenda was found in time; raise the time limit.")
-    left = max(0.5, budget - clock.elapsed())
+    left = max(0.5, budget - spent)
     model = ReplanAssignment(inst, previous, placement, tour_slot, options, frozen)
     model.hint()
     outcome, attends, rides = model.solve(left, clock)
     info["assignment_status"] = outcome.status
     info["optimal"] = info["placement_status"] == "optimal" and outcome.status == "optimal"
     return AgendaResult(placement, attends, tour_slot, rides), info
+
+
+def _levels_of(outcome: Outcome) -> tuple[int, ...]:
+    """A placement's objective levels, to compare two placements lexicographically."""
+    return tuple(outcome.values.get(name, 0) for name in ("people", "slots", "rooms", "served"))
+
+
+def _retimed(
+    previous: PreviousAgenda,
+    placement: Mapping[str, list[tuple[str, str]]],
+    tour_slot: Mapping[str, str],
+) -> int:
+    """How many previous runs of sessions and tours that still exist left their slot."""
+    count = 0
+    for sid, cells in previous.cells.items():
+        if sid in placement:
+            now = {k for k, _r in placement[sid]}
+            count += sum(1 for k, _r in cells if k not in now)
+    for tid, k in previous.tour_slot.items():
+        if tid in tour_slot and tour_slot[tid] != k:
+            count += 1
+    return count
+
+
+def _short_slots(
+    inst: AgendaInstance, previous: PreviousAgenda, fixed_slots: Sequence[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Displaced runs that cannot all keep their slots: those of slots with more runs to
+    keep than rooms that can take them (all displaced runs when no slot is that short)."""
+    displaced = [run for run in displaced_runs(inst, previous) if run in set(fixed_slots)]
+    short = []
+    for k in sorted({k for _sid, k in displaced}):
+        here = [sid for sid, kk in fixed_slots if kk == k]
+        rooms = {r for sid in here for kk, r, _c in inst.info[sid].options if kk == k}
+        if len(here) > len(rooms):
+            short.append(k)
+    return [run for run in displaced if run[1] in short] or displaced
 
 
 def _affected_sessions(inst: AgendaInstance, previous: PreviousAgenda) -> frozenset[str]:

@@ -8,7 +8,10 @@ objective. It grows as people × sessions × slots, which is why large events
 use the decomposition instead (:mod:`.placement` then :mod:`.assignment`).
 
 Objective terms: ``preference``, ``fairness``, ``delegation`` (as in
-:mod:`.assignment`), ``topic`` and ``room_fit`` (minus empty seats).
+:mod:`.assignment`, over every attendance, ranked or not), ``topic``,
+``room_fit`` (minus empty seats), ``interest`` (unranked places in a session
+on the person's or their city's topics, as in :mod:`.flow`) and ``balance``
+(minus, per breakout slot, the most people in one run who did not rank it).
 """
 
 from __future__ import annotations
@@ -138,14 +141,41 @@ class WholeModel(PlacementModel):
         for a, b in topic_pairs(inst):
             topic.extend(self._both(a, b, "topic"))
         empty = sum(self.seats[key] * y for key, y in self.y.items()) - sum(self.x.values())
+        # People who did not rank a session go where its topic is theirs or their city's.
+        interest = [
+            inst.likes[(p, s)] * v
+            for (p, s, _k), v in self.x.items()
+            if (p, s) in inst.likes and not inst.score(p, s) and not inst.is_presenting(p, s)
+        ]
         self.terms = {
             "preference": preference,
             "fairness": worst,
             "delegation": self._delegation(),
             "topic": -sum(topic),
             "room_fit": -empty,
+            "interest": sum(interest) if interest else 0,
+            "balance": self._balance(),
         }
         self.scale = {"fairness": max(1, len(inst.people)) / 100.0}
+
+    def _balance(self) -> cp_model.LinearExpr:
+        """Minus, per breakout slot, the most people in one run who did not rank it."""
+        inst = self.inst
+        unranked: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+        for (p, s, k), v in self.x.items():
+            if not inst.score(p, s) and not inst.is_presenting(p, s):
+                unranked.setdefault((s, k), []).append(v)
+        peaks = []
+        for slot in inst.session_slots[SlotKind.BREAKOUT]:
+            k = slot.slot_id
+            runs = [vs for (_s, kk), vs in sorted(unranked.items()) if kk == k]
+            if len(runs) < 2:
+                continue
+            peak = self.model.new_int_var(0, len(inst.present[k]), f"peak[{k}]")
+            for vs in runs:
+                self.model.add(peak >= sum(vs))
+            peaks.append(peak)
+        return -sum(peaks) if peaks else 0  # type: ignore[return-value]
 
     def _delegation(self) -> cp_model.LinearExpr:
         mode = self.options.spread
