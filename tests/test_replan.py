@@ -565,3 +565,21 @@ def test_re_planning_keeps_each_delegation_s_coach(exchange: tuple[Event, Plan])
     assert validate(result.plan.event, result.plan) == []
     again = {(t.slot_id, t.city_id): t.coaches for t in result.plan.tables if t.city_id}
     assert again == coached
+
+
+def test_a_tour_leader_stays_on_their_tour_through_a_re_plan(
+    exchange: tuple[Event, Plan],
+) -> None:
+    event, first = exchange
+    (tour,) = [t for t in event.tours if t.leaders]
+    (leader,) = tour.leaders
+    # The tour loses a departure: riders move, the leader rides on.
+    v2 = attrs.evolve(
+        event,
+        tours=[
+            attrs.evolve(t, departures=1, capacity=16) if t is tour else t for t in event.tours
+        ],
+    )
+    result = replan(v2, first, options())
+    assert validate(v2, result.plan) == []
+    assert leader in next(r for r in result.plan.runs if r.activity_id == tour.tour_id).attendees
