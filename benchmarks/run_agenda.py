@@ -242,7 +242,7 @@ def write_table() -> None:
         "84.58 / 83.65 / 82.31%; 50-city spread below: mean 84.07%, 83.44–85.64%):",
         "",
         "1. The placement annealing runs one independent chain per worker side by",
-        "   side (`convening.solvers.chains`; on Linux the second in a forked process)",
+        "   side (`convening.parallel`; on Linux the second in a forked process)",
         "   and keeps the better placement. The first chain is the previous search, and",
         "   it wins on the seed-0 events of the table, so those rows keep their scores;",
         "   over solver seeds 0–10 on the seed-0 50-city event the mean plan score goes",

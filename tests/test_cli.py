@@ -176,7 +176,6 @@ def test_messages_name_flags_on_the_command_line_and_keywords_in_python(
         assert "--" not in status.advice
     assert "time_limit=" in SolveStatus.FEASIBLE.advice
     assert "--time-limit" in SolveStatus.FEASIBLE.cli_advice
-    assert "--time-limit" in SolveStatus.NO_SOLUTION.cli_advice
 
 
 def test_delegation_shape_warnings_can_be_left_out(capsys: pytest.CaptureFixture[str]) -> None:

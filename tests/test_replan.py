@@ -531,6 +531,26 @@ def test_other_calendar_changes_are_not_put_down_to_tablemates(
     assert "because tablemates changed" not in changes.summary()
 
 
+def test_a_previous_plan_of_another_event_with_the_same_name_is_refused() -> None:
+    from tests.test_validate import sample_plan
+
+    previous = sample_plan()
+    other = attrs.evolve(load_example("peer_exchange"), name=previous.event.name)
+    with pytest.raises(ConveningError, match=r"only 0 of its 13 participants are in this event"):
+        replan(other, previous, options())
+    # The same event with a few people gone is a change, not another event.
+    from convening.model import unchecked_event
+    from convening.replan import _check_same_people
+
+    def keeping(count: int) -> Event:
+        fields = {a.name: getattr(previous.event, a.name) for a in attrs.fields(Event) if a.init}
+        return unchecked_event(**{**fields, "participants": fields["participants"][:count]})
+
+    _check_same_people(keeping(7), previous)
+    with pytest.raises(ConveningError, match="only 6 of its 13"):
+        _check_same_people(keeping(6), previous)
+
+
 # -- who takes a place, and coaches ----------------------------------------------------------
 
 

@@ -10,10 +10,10 @@ import attrs
 import pytest
 from matplotlib.figure import Figure
 
-from convening import Plan
+from convening import OutputExistsError, Plan
 from convening.export.report import write_report
 from convening.plotting import plot_new_peers
-from convening.report import plan_report_html, png_bytes
+from convening.report import PICTURES, plan_report_html, png_bytes, report_pngs
 from tests.plotting.plans import two_day_event, two_day_plan
 
 NAME = "<script>alert('x')</script> & friends"
@@ -140,6 +140,18 @@ def test_same_plan_gives_the_same_bytes(plan: Plan, page: str) -> None:
     assert b"tIME" not in png
 
 
+def test_pictures_drawn_apart_make_the_same_page(plan: Plan, page: str) -> None:
+    # A large plan's pictures are drawn in other processes, some in each.
+    heat_map = report_pngs(plan, ["city_meetings"])
+    others = report_pngs(plan, [name for name in PICTURES if name != "city_meetings"])
+    assert set(heat_map) == {"city_meetings"}
+    assert set(heat_map) | set(others) == set(PICTURES)
+    assert plan_report_html(plan, drawn={**heat_map, **others}) == page
+    # Only the pictures a plan has are drawn.
+    bare = attrs.evolve(plan, tables=[])
+    assert set(report_pngs(bare, PICTURES)) == set(PICTURES) - {"city_meetings", "new_peers"}
+
+
 def test_plan_without_tables_or_preferences_says_so() -> None:
     plan = two_day_plan()
     event = attrs.evolve(plan.event, preferences=())
@@ -161,7 +173,10 @@ def test_write_report_writes_the_page_atomically(plan: Plan, page: str, tmp_path
     assert write_report(plan, target) == target
     assert target.read_text(encoding="utf-8") == page
     target.write_text("old", encoding="utf-8")
-    write_report(plan, target)
+    with pytest.raises(OutputExistsError, match="force=True"):
+        write_report(plan, target)
+    assert target.read_text(encoding="utf-8") == "old"
+    write_report(plan, target, force=True)
     assert target.read_bytes() == page.encode("utf-8")
     assert [p.name for p in target.parent.iterdir()] == ["report.html"]
 
@@ -177,6 +192,6 @@ def test_a_failed_write_keeps_the_old_report(
 
     monkeypatch.setattr("convening.export.report.os.replace", broken)
     with pytest.raises(OSError, match="disk full"):
-        write_report(plan, target)
+        write_report(plan, target, force=True)
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]

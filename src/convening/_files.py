@@ -9,7 +9,23 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
+from convening.errors import OutputExistsError
+
 logger = logging.getLogger(__name__)
+
+
+def check_new_file(path: Path, *, force: bool, suffixes: tuple[str, ...]) -> None:
+    """Raise :class:`OutputExistsError` unless ``path`` may be written.
+
+    It must end in one of ``suffixes``, not be a folder, and not exist unless
+    ``force`` is set.
+    """
+    if path.suffix.lower() not in suffixes:
+        raise OutputExistsError(path, f"{path} is not a {' or '.join(suffixes)} file")
+    if path.is_dir():
+        raise OutputExistsError(path, f"{path} is a folder, not a file")
+    if os.path.lexists(path) and not force:
+        raise OutputExistsError(path, f"{path} exists; pass force=True to replace it")
 
 
 @contextlib.contextmanager

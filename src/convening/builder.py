@@ -294,11 +294,30 @@ def warning_class(problem: Problem) -> type[ConveningWarning]:
     return _WARNING_CLASSES.get(problem.sheet or "", ConveningWarning)
 
 
+#: Python warnings issued per sheet; the rest are counted in one more (all stay in
+#: ``Event.warnings``).
+MAX_WARNINGS_PER_SHEET = 20
+
+
 def emit_warnings(problems: Iterable[Problem]) -> None:
-    """Issue each warning problem as a Python warning of the fitting class.
+    """Issue each warning problem as a Python warning of the fitting class, so many per sheet.
 
     Each class can be silenced the usual way, e.g.
     ``warnings.filterwarnings("ignore", category=DelegationShapeWarning)``.
     """
+    issued: dict[str, int] = {}
     for problem in problems:
-        warnings.warn(str(problem), warning_class(problem), stacklevel=3)
+        sheet = problem.sheet or ""
+        issued[sheet] = issued.get(sheet, 0) + 1
+        if issued[sheet] <= MAX_WARNINGS_PER_SHEET:
+            warnings.warn(str(problem), warning_class(problem), stacklevel=3)
+    for sheet, count in issued.items():
+        if count > MAX_WARNINGS_PER_SHEET:
+            category = _WARNING_CLASSES.get(sheet, ConveningWarning)
+            where = f" in sheet {sheet}" if sheet else ""
+            warnings.warn(
+                f"… and {count - MAX_WARNINGS_PER_SHEET} more warnings{where} "
+                "(all are in the event's warnings)",
+                category,
+                stacklevel=3,
+            )

@@ -102,6 +102,7 @@ def check_event(
             )
         event = _without(event, bad_items)
     _check_event_sheet(event, out, known_broken)
+    _check_limits(event, out)
     ids = _check_ids(event, out)
     _check_references(event, ids, known_broken, out)
     _check_numbers(event, out)
@@ -272,6 +273,164 @@ def _check_types(event: Event, out: ProblemLog) -> dict[str, list[Any]]:
                     out.error("must be a list of text", sheet, row, name, value)
                     bad.setdefault(sheet, []).append(item)
     return bad
+
+
+# -- limits: values that pass every other rule but break a file, a calendar or the solver ----
+
+#: Excel keeps at most this many characters in a cell; a longer text would not read back.
+MAX_TEXT = 32_767
+#: Ids name files (``calendars/participants/<id>.ics``); file names have length limits.
+MAX_ID_LENGTH = 100
+#: The largest capacity, offer or rank taken: far above any event, far below what overflows
+#: the solver's 64-bit sums.
+MAX_COUNT = 100_000
+#: Times must fall in these years (time-zone data and calendars cover them).
+YEARS = (1970, 2199)
+
+#: Names Windows reserves for devices: a file ``CON.ics`` cannot be made there.
+_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{p}{d}" for p in ("COM", "LPT") for d in "123456789"]
+)
+_EXCEL_ERRORS = frozenset(
+    [
+        "#N/A",
+        "#REF!",
+        "#VALUE!",
+        "#DIV/0!",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    ]
+)
+#: Characters no cell of a workbook can hold (tab and line breaks aside), and line breaks,
+#: which single-line fields (names, titles) cannot carry into a calendar.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
+#: Fields that name a calendar (its NAME and X-WR-CALNAME, which cannot be escaped): one
+#: line each. Titles and descriptions may run over several lines (they are escaped).
+_ONE_LINE = {
+    "event": frozenset({"name"}),
+    "cities": frozenset({"name", "state"}),
+    "participants": frozenset({"name"}),
+    "rooms": frozenset({"name"}),
+}
+_LIMITED_COUNTS: dict[str, tuple[str, ...]] = {
+    "rooms": ("capacity",),
+    "sessions": ("capacity", "offered"),
+    "tours": ("capacity", "departures"),
+    "preferences": ("rank",),
+    "networking": ("table_size",),
+}
+_TIMES: dict[str, tuple[str, ...]] = {
+    "slots": ("start", "end"),
+    "participants": ("arrives", "departs"),
+}
+
+
+def _check_limits(event: Event, out: ProblemLog) -> None:
+    """Report text, numbers, times and ids that no file, calendar or solve could take."""
+    for key in ("name", "host_city", "timezone", "venue"):
+        _check_text(getattr(event, key), key, out, "event", None, key)
+    for attr, fields in _FIELD_TYPES.items():
+        sheet = attr
+        for index, item in enumerate(getattr(event, attr)):
+            row = _row_of(item, index)
+            for name, types in fields.items():
+                value = getattr(item, name, None)
+                if str in types or tuple in types:
+                    for text in value if isinstance(value, tuple) else (value,):
+                        _check_text(text, name, out, sheet, row, name)
+            for name in _LIMITED_COUNTS.get(attr, ()):
+                value = getattr(item, name, None)
+                if isinstance(value, int) and value > MAX_COUNT:
+                    out.error(f"must be at most {MAX_COUNT:,}", sheet, row, name, value)
+            for name in _TIMES.get(attr, ()):
+                value = getattr(item, name, None)
+                if isinstance(value, dt.datetime) and not YEARS[0] <= value.year <= YEARS[1]:
+                    out.error(
+                        f"must be a time between the years {YEARS[0]} and {YEARS[1]}",
+                        sheet,
+                        row,
+                        name,
+                        value,
+                    )
+    for attr, sheet, column in _TABLES:
+        seen: dict[str, tuple[str, int]] = {}
+        for index, item in enumerate(getattr(event, attr)):
+            value, row = getattr(item, column), _row_of(item, index)
+            if not isinstance(value, str) or not is_valid_id(value):
+                continue  # reported by _check_ids
+            if len(value) > MAX_ID_LENGTH:
+                out.error(
+                    f"ids are at most {MAX_ID_LENGTH} characters (they name files)",
+                    sheet,
+                    row,
+                    column,
+                    value,
+                )
+            if value.split(".")[0].upper() in _RESERVED:
+                out.error(
+                    "this id is a name Windows reserves for a device, so its calendar file "
+                    "could not be made there; choose another",
+                    sheet,
+                    row,
+                    column,
+                    value,
+                )
+            key = value.casefold()
+            if key in seen and seen[key][0] != value:
+                out.error(
+                    f"differs only in case from the id {seen[key][0]!r} of row {seen[key][1]}; "
+                    "their calendar files would be one file on Windows and macOS",
+                    sheet,
+                    row,
+                    column,
+                    value,
+                )
+            seen.setdefault(key, (value, row))
+
+
+def _check_text(
+    value: object, field: str, out: ProblemLog, sheet: str, row: int | None, column: str
+) -> None:
+    if not isinstance(value, str):
+        return
+    if value.strip() in _EXCEL_ERRORS:
+        out.error(
+            "holds an Excel error value, not text; fix the formula or type the text",
+            sheet,
+            row,
+            column,
+            value,
+        )
+    elif len(value) > MAX_TEXT:
+        out.error(
+            f"is {len(value):,} characters long; a cell holds at most {MAX_TEXT:,}",
+            sheet,
+            row,
+            column,
+            value,
+        )
+    elif _CONTROL.search(value):
+        out.error(
+            "holds a control character that no workbook cell can hold", sheet, row, column, value
+        )
+    elif field in _ONE_LINE.get(sheet, ()) and _LINE_BREAK.search(value):
+        out.error(
+            "holds a line break (Alt+Enter); names are one line (they name calendars)",
+            sheet,
+            row,
+            column,
+            value,
+        )
 
 
 # -- the event sheet -------------------------------------------------------------------------

@@ -3,29 +3,35 @@
 Exit codes: 0 done; 2 the input has problems (each is listed); 3 no plan can
 keep every rule, or none was found in time; 4 the CalDAV server refused the
 user or password (``publish --caldav``); 5 some calendars could not be brought
-up to date on the CalDAV server (each is listed; the site was published).
+up to date on the CalDAV server (each is listed; the site was published); 130
+interrupted (Ctrl-C), nothing written.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import sys
 import time
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from convening._folders import folder_lock as output_lock
 from convening.errors import (
     ConveningError,
     ConveningWarning,
     EventError,
     InfeasibleError,
+    PlanFolderError,
     Problem,
     in_cli_words,
 )
@@ -43,6 +49,10 @@ EXIT_INPUT = 2
 EXIT_INFEASIBLE = 3
 EXIT_CALDAV_LOGIN = 4
 EXIT_CALDAV_UPLOAD = 5
+EXIT_INTERRUPTED = 130
+
+#: Warnings shown per sheet; the rest are counted, as problems are.
+MAX_WARNINGS_PER_SHEET = 20
 
 _EXAMPLES = ("new_orleans", "peer_exchange")
 
@@ -53,14 +63,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Pipes and CI logs get a wide page rather than rich's 80 columns.
     width = None if sys.stdout.isatty() else 120
-    out = Console(highlight=False, width=width)
-    err = Console(stderr=True, highlight=False, width=width)
+    # A closed pipe (`convening plan ... | head -1`) must not stop the run: what the
+    # reader no longer reads is dropped, the files are still written.
+    out = Console(highlight=False, width=width, file=cast(IO[str], _Tolerant(sys.stdout)))
+    err = Console(
+        stderr=True, highlight=False, width=width, file=cast(IO[str], _Tolerant(sys.stderr))
+    )
     # The command prints each warning itself, located; Python's own print would repeat it.
     warnings.simplefilter("ignore", ConveningWarning)
     if getattr(args, "verbose", False):
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     try:
         code: int = args.run(args, out)
+    except KeyboardInterrupt:
+        # Every writer removes its temporary files on the way out; nothing half-written stays.
+        err.print("Interrupted; nothing was written.", markup=False)
+        return EXIT_INTERRUPTED
+    except PlanFolderError as exc:
+        _print_problems(
+            err,
+            exc.problems,
+            exc.warnings,
+            heading=f"The earlier plan in {exc.folder} has problems in its event.xlsx",
+        )
+        return EXIT_INPUT
     except EventError as exc:
         _print_problems(err, exc.problems, _shown_warnings(exc.warnings, args), exc)
         return EXIT_INPUT
@@ -80,6 +106,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+class _Tolerant:
+    """A text stream that drops what it cannot write once its reader has gone (closed pipe)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._closed = False
+
+    def write(self, text: str) -> int:
+        if not self._closed:
+            try:
+                self._stream.write(text)
+            except BrokenPipeError:
+                self._gone()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._closed:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._gone()
+
+    def _gone(self) -> None:
+        self._closed = True
+        # Python flushes stdout once more at exit; point it at nothing so that flush is quiet.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+
+    def isatty(self) -> bool:
+        return bool(self._stream.isatty())
+
+    def fileno(self) -> int:
+        return int(self._stream.fileno())
+
+    @property
+    def encoding(self) -> str:
+        return str(getattr(self._stream, "encoding", "utf-8"))
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="convening",
@@ -95,6 +161,7 @@ def _parser() -> argparse.ArgumentParser:
 
     template = commands.add_parser("template", help="write a blank event workbook to fill in")
     template.add_argument("path", type=Path, help="where to write, e.g. event.xlsx")
+    template.add_argument("--force", action="store_true", help="replace an existing file")
     template.set_defaults(run=_run_template)
 
     plan = commands.add_parser("plan", help="plan an event and write the plan")
@@ -107,6 +174,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--out", type=Path, default=None, help="the HTML file (default FOLDER/report.html)"
     )
+    report.add_argument("--force", action="store_true", help="replace an existing --out file")
     report.set_defaults(run=_run_report)
 
     replan = commands.add_parser(
@@ -284,9 +352,10 @@ def _run_import_survey(args: argparse.Namespace, out: Console) -> int:
 def _run_template(args: argparse.Namespace, out: Console) -> int:
     from convening.io import write_template
 
-    write_template(args.path)
+    target = write_template(args.path, force=args.force)
     out.print(
-        f"Wrote a blank event workbook to {args.path}; its README sheet explains each column."
+        f"Wrote a blank event workbook to {target}; its README sheet explains each column.",
+        markup=False,
     )
     return EXIT_OK
 
@@ -299,11 +368,17 @@ def _run_plan(args: argparse.Namespace, out: Console) -> int:
 
 
 def _run_report(args: argparse.Namespace, out: Console) -> int:
-    from convening.export import write_report
+    from convening.export import write_report, write_report_into
     from convening.io import read_plan
 
-    plan = read_plan(args.folder)
-    target = write_report(plan, args.out or args.folder / "report.html")
+    if args.out is None:
+        # Into the plan's own folder: swapped in with the folder, the manifest updated.
+        with output_lock(args.folder):
+            plan = read_plan(args.folder)
+            target = write_report_into(plan, args.folder)
+    else:
+        plan = read_plan(args.folder)
+        target = write_report(plan, args.out, force=args.force)
     out.print(f"Wrote the quality report to {escape(str(target))}")
     return EXIT_OK
 
@@ -389,13 +464,6 @@ def _run_demo(args: argparse.Namespace, out: Console) -> int:
 def _run_replan(args: argparse.Namespace, out: Console) -> int:
     import datetime as dt
 
-    from convening.changes import calendars_changed
-    from convening.export import check_output_folder, write_outputs
-    from convening.export.changes import write_changes
-    from convening.io import read_event, read_plan
-    from convening.options import ReplanOptions
-    from convening.replan import replan
-
     freeze = "none"
     before: dt.datetime | None = None
     for words in args.freeze:
@@ -415,6 +483,21 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
             raise ConveningError(
                 f"--freeze takes `slots`, `sessions` or `all-before TIME`, not {' '.join(words)!r}"
             )
+    if Path(args.out).resolve() == Path(args.previous).resolve():
+        raise ConveningError("--out must be a new folder, not the --previous one")
+    with output_lock(args.out):
+        return _replan_locked(args, out, freeze, before)
+
+
+def _replan_locked(args: argparse.Namespace, out: Console, freeze: str, before: Any) -> int:
+    from convening.changes import calendars_changed
+    from convening.export import check_output_folder, write_outputs
+    from convening.io import read_event, read_plan
+    from convening.options import ReplanOptions
+    from convening.replan import replan
+
+    # Refuse a folder that cannot take the plan before spending the time limit on it.
+    check_output_folder(args.out, force=args.force, protect=[args.event], previous=args.previous)
     previous = read_plan(args.previous)
     event = read_event(args.event)
     _print_warnings(out, _shown_warnings(event.warnings, args))
@@ -424,9 +507,6 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
         freeze_before=before,
         max_moves=args.max_moves,
     )
-    if Path(args.out).resolve() == Path(args.previous).resolve():
-        raise ConveningError("--out must be a new folder, not the --previous one")
-    check_output_folder(args.out, force=args.force)
     started = time.monotonic()
     with out.status("Re-planning…", spinner="dots") as status:
 
@@ -437,11 +517,14 @@ def _run_replan(args: argparse.Namespace, out: Console) -> int:
     out.print(f"Re-planned in {time.monotonic() - started:.1f} s.")
     _warn_if_not_repeatable(out, result.plan)
     written = write_outputs(
-        result.plan, args.out, force=args.force, previous=args.previous, csv=args.csv
-    )
-    # After write_outputs, which refuses a folder holding files that are not a plan's.
-    written.append(
-        write_changes(result.changes, Path(args.out) / "changes.xlsx", event, previous.event)
+        result.plan,
+        args.out,
+        force=args.force,
+        previous=args.previous,
+        csv=args.csv,
+        changes=result.changes,
+        previous_event=previous.event,
+        protect=[args.event],
     )
     changes = result.changes
     _print_changes(out, changes)
@@ -500,16 +583,21 @@ def _print_changes(out: Console, changes: ChangeReport) -> None:
 
 
 def _plan_and_write(event: Event, args: argparse.Namespace, out: Console) -> int:
-    from convening.export import check_output_folder
+    # Held from the check to the swap: a second run into the same folder is refused.
+    with output_lock(args.out):
+        return _plan_and_write_locked(event, args, out)
 
+
+def _plan_and_write_locked(event: Event, args: argparse.Namespace, out: Console) -> int:
+    from convening.export import check_output_folder, write_outputs
+
+    inputs = [args.event] if getattr(args, "event", None) is not None else []
     # Refuse a folder that cannot take the plan before spending the time limit on it.
-    check_output_folder(args.out, force=args.force)
+    check_output_folder(args.out, force=args.force, protect=inputs)
     _print_summary(out, event)
     _print_warnings(out, _shown_warnings(event.warnings, args))
     plan = _solve_with_progress(event, args, out)
-    from convening.export import write_outputs
-
-    written = write_outputs(plan, args.out, force=args.force, csv=args.csv)
+    written = write_outputs(plan, args.out, force=args.force, csv=args.csv, protect=inputs)
     _print_metrics(out, plan)
     out.print(f"[green]Wrote {len(written)} files to {escape(str(args.out))}[/]")
     return EXIT_OK
@@ -570,24 +658,40 @@ def _print_problems(
     problems: Sequence[Problem],
     warnings: Sequence[Problem] = (),
     error: EventError | None = None,
+    *,
+    heading: str | None = None,
 ) -> None:
     from convening.io.survey import SurveyError
 
     count = len(problems)
-    before = "importing the survey" if isinstance(error, SurveyError) else "planning"
-    console.print(
-        f"[bold red]{count} problem{'s' if count != 1 else ''} must be fixed before {before}:[/]"
-    )
+    many = f"{count} problem{'s' if count != 1 else ''}"
+    if heading is not None:
+        console.print(f"[bold red]{escape(heading)}, {many}:[/]")
+    else:
+        before = "importing the survey" if isinstance(error, SurveyError) else "planning"
+        console.print(f"[bold red]{many} must be fixed before {before}:[/]")
     for problem in problems:
         console.print(f"  - {problem}", markup=False)
     _print_warnings(console, warnings)
 
 
 def _print_warnings(console: Console, warnings: Sequence[Problem]) -> None:
-    if warnings:
-        console.print(f"[yellow]{len(warnings)} warning{'s' if len(warnings) != 1 else ''}:[/]")
-        for problem in warnings:
+    if not warnings:
+        return
+    console.print(f"[yellow]{len(warnings)} warning{'s' if len(warnings) != 1 else ''}:[/]")
+    # Like problems, at most so many per sheet: 100,000 unknown preference items make one
+    # line of count, not 100,000 lines.
+    shown: Counter[str | None] = Counter()
+    for problem in warnings:
+        shown[problem.sheet] += 1
+        if shown[problem.sheet] <= MAX_WARNINGS_PER_SHEET:
             console.print(f"  - {problem}", markup=False)
+    for sheet, count in shown.items():
+        if count > MAX_WARNINGS_PER_SHEET:
+            where = f" in sheet {sheet}" if sheet else ""
+            console.print(
+                f"  - … and {count - MAX_WARNINGS_PER_SHEET} more warnings{where}", markup=False
+            )
 
 
 def _print_summary(console: Console, event: Event) -> None:

@@ -21,7 +21,9 @@ __all__ = [
     "DuplicatePersonWarning",
     "EventError",
     "InfeasibleError",
+    "OutputExistsError",
     "OverlappingSlotsWarning",
+    "PlanFolderError",
     "Problem",
     "ProblemLog",
     "UnknownPreferenceWarning",
@@ -184,6 +186,43 @@ class EventError(ConveningError):
         head = f"{count} problem{'s' if count != 1 else ''} in the event"
         lines = [head + ":"] + [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))
+
+
+class PlanFolderError(EventError):
+    """The ``event.xlsx`` in an earlier plan's folder has problems (not the event given now).
+
+    Parameters
+    ----------
+    folder
+        The plan's folder.
+    error
+        The problems found in its ``event.xlsx``.
+    """
+
+    def __init__(self, folder: Any, error: EventError) -> None:
+        super().__init__(error.problems, error.warnings)
+        self.folder = folder
+
+    def __str__(self) -> str:
+        return f"the earlier plan in {self.folder} has problems in its event.xlsx: " + (
+            super().__str__()
+        )
+
+
+class OutputExistsError(ConveningError):
+    """A file would be written over that must not be (it exists and ``force`` is not set).
+
+    Parameters
+    ----------
+    path
+        The file.
+    message
+        Why it is refused.
+    """
+
+    def __init__(self, path: Any, message: str) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class InfeasibleError(ConveningError):

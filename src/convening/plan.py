@@ -42,6 +42,7 @@ __all__ = [
     "Run",
     "SolveStatus",
     "Table",
+    "event_fingerprint",
 ]
 
 
@@ -49,15 +50,14 @@ class SolveStatus(StrEnum):
     """How good the solver says a plan is, honestly.
 
     ``OPTIMAL``: proven best for the objective. ``FEASIBLE``: satisfies every
-    hard rule; the gap to the best possible is in the metrics. ``INFEASIBLE``:
-    proven that no plan exists. ``NO_SOLUTION``: none found within the time
-    limit (nothing proven).
+    hard rule; the gap to the best possible is in the metrics. A plan always
+    has one of the two: when no plan can keep the rules, or none was found in
+    time, :func:`convening.solve` raises :class:`~convening.errors.InfeasibleError`
+    instead of returning a plan.
     """
 
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
-    INFEASIBLE = "infeasible"
-    NO_SOLUTION = "no_solution"
 
     @property
     def advice(self) -> str:
@@ -68,13 +68,6 @@ class SolveStatus(StrEnum):
                 "This plan keeps every rule; a longer time limit "
                 "(SolveOptions(time_limit=...)) may improve the scores."
             ),
-            SolveStatus.INFEASIBLE: (
-                "No plan can keep every rule: add rooms, seats or slots, or remove pins."
-            ),
-            SolveStatus.NO_SOLUTION: (
-                "No plan was found in time: raise the time limit "
-                "(SolveOptions(time_limit=...)), or check the event (convening.checks.check_event)."
-            ),
         }[self]
 
     @property
@@ -83,10 +76,6 @@ class SolveStatus(StrEnum):
         return {
             SolveStatus.FEASIBLE: (
                 "This plan keeps every rule; a longer --time-limit may improve the scores."
-            ),
-            SolveStatus.NO_SOLUTION: (
-                "No plan was found in time: raise --time-limit, or check the event "
-                "with `convening check`."
             ),
         }.get(self, self.advice)
 
@@ -285,6 +274,7 @@ class Plan:
         return {
             "format": PLAN_FORMAT,
             "event": self.event.name,
+            "fingerprint": event_fingerprint(self.event),
             "status": self.status.value,
             "metrics": {
                 str(k): _plain(v) for k, v in self.metrics.items() if k not in RUN_METRICS
@@ -328,6 +318,15 @@ class Plan:
             raise ConveningError(
                 f"the plan is of the event {data.get('event')!r}, not {event.name!r}"
             )
+        fingerprint = data.get("fingerprint")
+        if fingerprint is not None and fingerprint != event_fingerprint(event):
+            raise ConveningError(
+                "the plan is of another event of the same name (its ids differ from the event's)"
+            )
+        problems = _plan_data_problems(event, data)
+        if problems:
+            more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+            raise ConveningError(f"the plan's data is damaged: {'; '.join(problems[:5])}{more}")
         try:
             return cls(
                 event,
@@ -375,6 +374,90 @@ RUN_METRICS = frozenset({"solve_seconds"})
 
 #: Marks plan data written by :meth:`Plan.to_dict`.
 PLAN_FORMAT = "convening-plan/1"
+
+
+def event_fingerprint(event: Event) -> str:
+    """A short hash of an event's ids, recorded in ``plan.json`` to know its event again.
+
+    Two events with the same name but other people, rooms or slots get
+    different fingerprints; titles, times and answers do not count.
+    """
+    import hashlib
+
+    parts = [
+        sorted(p.participant_id for p in event.participants),
+        sorted(c.city_id for c in event.cities),
+        sorted(r.room_id for r in event.rooms),
+        sorted(s.slot_id for s in event.slots),
+        sorted(s.session_id for s in event.sessions),
+        sorted(t.tour_id for t in event.tours),
+    ]
+    text = "\n".join("\t".join(ids) for ids in parts)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _plan_data_problems(event: Event, data: Mapping[str, Any]) -> list[str]:
+    """What in ``plan.json``'s data is not a plan of ``event``: wrong types, unknown ids."""
+    problems: list[str] = []
+    people = event.participant_by_id
+    slots, rooms, cities = event.slot_by_id, event.room_by_id, event.city_by_id
+    kinds = {k.value for k in ActivityKind}
+
+    def unknown(where: str, what: str, value: object, known: Mapping[str, Any]) -> None:
+        if not _is_text(value) or value not in known:
+            problems.append(f"{where}: {what} {value!r} is not in the event")
+
+    def ids(where: str, what: str, value: object) -> None:
+        if not isinstance(value, list):
+            problems.append(f"{where}: {what} is not a list")
+            return
+        for pid in value:
+            unknown(where, "participant", pid, people)
+
+    if data.get("status") not in {s.value for s in SolveStatus}:
+        problems.append(f"status {data.get('status')!r} is not a solver status")
+    if not isinstance(data.get("metrics"), Mapping):
+        problems.append("metrics are not a table of names and values")
+    runs: list[Mapping[str, Any]] = data.get("runs") or []
+    tables: list[Mapping[str, Any]] = data.get("tables") or []
+    for name in ("runs", "tables"):
+        items = data.get(name)
+        if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+            problems.append(f"{name} are not a list of records")
+    if problems:
+        return problems
+    for i, run in enumerate(runs, 1):
+        where = f"run {i}"
+        kind = run.get("kind")
+        if kind not in {"plenary", "breakout", "tour"}:
+            problems.append(f"{where}: kind {kind!r} is not plenary, breakout or tour")
+            continue
+        known = event.tour_by_id if kind == "tour" else event.session_by_id
+        unknown(where, "tour" if kind == "tour" else "session", run.get("activity_id"), known)
+        unknown(where, "slot", run.get("slot_id"), slots)
+        if run.get("room_id") is not None:
+            unknown(where, "room", run.get("room_id"), rooms)
+        ids(where, "attendees", run.get("attendees"))
+    for i, table in enumerate(tables, 1):
+        where = f"table {i}"
+        if table.get("kind") not in kinds - {"plenary", "breakout", "tour"}:
+            problems.append(f"{where}: kind {table.get('kind')!r} is not a table's")
+        unknown(where, "slot", table.get("slot_id"), slots)
+        number = table.get("number")
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            problems.append(f"{where}: number {number!r} is not a table number")
+        ids(where, "members", table.get("members"))
+        if table.get("city_id") is not None:
+            unknown(where, "city", table.get("city_id"), cities)
+        if table.get("coach") is not None:
+            unknown(where, "participant", table.get("coach"), people)
+        if table.get("topic") is not None and not _is_text(table.get("topic")):
+            problems.append(f"{where}: topic {table.get('topic')!r} is not text")
+    return problems
 
 
 def _plain(value: Any) -> Any:

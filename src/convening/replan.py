@@ -70,6 +70,28 @@ class Replan:
     changes: ChangeReport
 
 
+#: A previous plan of which fewer of the people are in the changed event is of another event.
+_SAME_PEOPLE_SHARE = 0.5
+
+
+def _check_same_people(event_v2: Event, previous: Plan) -> None:
+    """Refuse a previous plan of another event that merely shares the name.
+
+    Re-planning against it would report everyone as having left and cancel
+    their calendars.
+    """
+    before = {p.participant_id for p in previous.event.participants}
+    if not before:
+        return
+    kept = len(before & {p.participant_id for p in event_v2.participants})
+    if kept < _SAME_PEOPLE_SHARE * len(before):
+        raise ConveningError(
+            f"the previous plan looks like one of another event: only {kept} of its "
+            f"{len(before)} participants are in this event; give the folder of this "
+            "event's plan"
+        )
+
+
 def replan(
     event_v2: Event,
     previous: Plan,
@@ -115,6 +137,7 @@ def replan(
             f"the previous plan is of the event {previous.event.name!r}, not "
             f"{event_v2.name!r}; give the folder of this event's plan (or keep the event's name)"
         )
+    _check_same_people(event_v2, previous)
     from convening.solve import finish_plan
     from convening.solvers.instance import AgendaInstance, build_runs
     from convening.solvers.ortools.replan import PreviousAgenda, forced_movers, replan_agenda

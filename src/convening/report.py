@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from html import escape
 from typing import Any
 
@@ -31,12 +31,14 @@ from convening.plotting import (
 )
 from convening.plotting._common import root_figure
 
-__all__ = ["plan_report_html"]
+__all__ = ["PICTURES", "plan_report_html", "report_pngs"]
 
 logger = logging.getLogger(__name__)
 
 #: Resolution of the embedded pictures.
 DPI = 100
+#: The report's pictures, by name (those that apply to a plan are drawn).
+PICTURES = ("agenda_grid", "preference_outcome", "city_meetings", "new_peers", "itinerary")
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 1.5em;
@@ -60,13 +62,16 @@ td.key { color: #666; font-family: ui-monospace, monospace; font-size: 0.8em; }
 """.strip()
 
 
-def plan_report_html(plan: Plan) -> str:
+def plan_report_html(plan: Plan, *, drawn: Mapping[str, bytes] | None = None) -> str:
     """The quality report of a plan as one HTML document.
 
     Parameters
     ----------
     plan
         The plan.
+    drawn
+        Pictures already drawn, as :func:`report_pngs` gives them (e.g. in
+        other processes), by name; the others are drawn here.
 
     Returns
     -------
@@ -98,9 +103,42 @@ def plan_report_html(plan: Plan) -> str:
     parts += _act_on_first(plan)
     parts += _metrics(plan)
     parts += _warnings(event.warnings)
-    parts += _pictures(plan)
+    parts += _pictures(plan, _Drawer(drawn or {}))
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
+
+
+def report_pngs(plan: Plan, names: Iterable[str]) -> dict[str, bytes]:
+    """The report's pictures named (among :data:`PICTURES`) that the plan has, as PNG bytes.
+
+    Drawing the pictures takes most of the time of a large plan's report;
+    they can be drawn apart and passed to :func:`plan_report_html` as ``drawn``.
+    """
+    drawer = _Drawer({}, only=frozenset(names))
+    _pictures(plan, drawer)
+    return drawer.new
+
+
+class _Drawer:
+    """Draws the report's pictures, or takes them from those drawn already."""
+
+    def __init__(self, drawn: Mapping[str, bytes], only: frozenset[str] | None = None) -> None:
+        self.drawn = drawn
+        self.only = only
+        self.new: dict[str, bytes] = {}
+
+    def figure(self, name: str, make: Callable[[], Figure], alt: str, caption: str) -> str:
+        """The ``<figure>`` of picture ``name``; ``make`` draws it when it is not drawn yet."""
+        data = self.drawn.get(name)
+        if data is None and (self.only is None or name in self.only):
+            data = self.new[name] = png_bytes(make())
+        if data is None:
+            return ""  # not asked for (report_pngs)
+        encoded = base64.b64encode(data).decode("ascii")
+        return (
+            f'<figure><img alt="{_e(alt)}" src="data:image/png;base64,{encoded}">'
+            f"<figcaption>{_e(caption)}</figcaption></figure>"
+        )
 
 
 def png_bytes(fig: Figure) -> bytes:
@@ -192,12 +230,13 @@ def _warnings(problems: Iterable[Any]) -> list[str]:
     return [*out, "<ul>", *(f"<li>{_e(text)}</li>" for text in items), "</ul>"]
 
 
-def _pictures(plan: Plan) -> list[str]:
+def _pictures(plan: Plan, draw: _Drawer) -> list[str]:
     event = plan.event
     out = ["<h2>Agenda</h2>"]
     out.append(
-        _figure(
-            plot_agenda_grid(plan),
+        draw.figure(
+            "agenda_grid",
+            lambda: plot_agenda_grid(plan),
             "Agenda grid",
             "Rooms by time for each day; colour is the topic, the dark bar and the "
             "numbers show attendance against capacity.",
@@ -208,8 +247,9 @@ def _pictures(plan: Plan) -> list[str]:
     table = worst_off(plan, 10)
     if len(table):
         out.append(
-            _figure(
-                root_figure(plot_preference_outcome(plan)),
+            draw.figure(
+                "preference_outcome",
+                lambda: root_figure(plot_preference_outcome(plan)),
                 "Preference outcome",
                 "Each person's breakout points as a share of the best they could have had "
                 "(9 − rank for ranks 1–8, over their best ranks for the slots they attend and do "
@@ -223,15 +263,17 @@ def _pictures(plan: Plan) -> list[str]:
     out.append("<h2>Networking mix</h2>")
     if any(t.kind is ActivityKind.NETWORKING for t in plan.tables):
         out.append(
-            _figure(
-                root_figure(plot_city_meetings(plan)),
+            draw.figure(
+                "city_meetings",
+                lambda: root_figure(plot_city_meetings(plan)),
                 "City meetings",
                 "How many networking tables people of two cities shared, over all networking slots.",
             )
         )
         out.append(
-            _figure(
-                root_figure(plot_new_peers(plan)),
+            draw.figure(
+                "new_peers",
+                lambda: root_figure(plot_new_peers(plan)),
                 "New peers",
                 "Distinct people from other delegations each person met at networking tables.",
             )
@@ -244,8 +286,9 @@ def _pictures(plan: Plan) -> list[str]:
         label = event.city_by_id[city_id].label
         out.append("<h2>An itinerary</h2>")
         out.append(
-            _figure(
-                root_figure(plot_itinerary(plan, city_id=city_id)),
+            draw.figure(
+                "itinerary",
+                lambda: root_figure(plot_itinerary(plan, city_id=city_id)),
                 f"Itinerary of the {label} delegation",
                 "The delegation of the worst-off person, one lane per member and day.",
             )
@@ -275,14 +318,6 @@ def _example_city(plan: Plan, worst: list[str]) -> str | None:
         if city_id is not None and event.delegation_by_city[city_id].members:
             return city_id
     return next((d.city_id for d in event.delegations if d.members), None)
-
-
-def _figure(fig: Figure, alt: str, caption: str) -> str:
-    data = base64.b64encode(png_bytes(fig)).decode("ascii")
-    return (
-        f'<figure><img alt="{_e(alt)}" src="data:image/png;base64,{data}">'
-        f"<figcaption>{_e(caption)}</figcaption></figure>"
-    )
 
 
 def _is_number(value: Any) -> bool:

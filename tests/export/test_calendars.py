@@ -504,6 +504,40 @@ def test_removed_items_are_cancelled_and_stay_cancelled(tmp_path: Path) -> None:
             assert len(parsed) == len(vevents(data)), path
 
 
+def test_written_files_are_the_calendars_the_functions_give(tmp_path: Path) -> None:
+    """Files are written without building icalendar components, to the same bytes."""
+    plan = make_plan()
+    write_calendars(plan, tmp_path / "one")
+    # A re-export after a change: SEQUENCE, LAST-MODIFIED and cancellations too.
+    later = make_plan(x1_room="r2", walkers=("c1-a",), leavers=("c1-p",))
+    write_calendars(later, tmp_path / "two", tmp_path / "one")
+    for folder, current, previous in (("one", plan, None), ("two", later, tmp_path / "one")):
+        written = files(tmp_path / folder)
+        event = current.event
+
+        def earlier(rel: str, previous: Path | None = previous) -> Path | None:
+            return None if previous is None else previous / "calendars" / rel
+
+        expected = {"calendars/event.ics": event_calendar(current, earlier("event.ics"))}
+        for p in event.participants:
+            rel = f"participants/{p.participant_id}.ics"
+            expected[f"calendars/{rel}"] = participant_calendar(
+                current, p.participant_id, earlier(rel)
+            )
+        for r in event.rooms:
+            rel = f"rooms/{r.room_id}.ics"
+            expected[f"calendars/{rel}"] = room_calendar(current, r.room_id, earlier(rel))
+        for c in event.cities:
+            rel = f"delegations/{c.city_id}.ics"
+            expected[f"calendars/{rel}"] = delegation_calendar(current, c.city_id, earlier(rel))
+        for rel, calendar in expected.items():
+            assert written[rel] == calendar.to_ical(), rel
+        # Only the calendar of the person who left is not one of the functions'.
+        assert set(written) - set(expected) == (
+            set() if previous is None else {"calendars/participants/c1-p.ics"}
+        )
+
+
 def test_a_cancelled_item_that_comes_back_rises_again(tmp_path: Path) -> None:
     write_calendars(make_plan(), tmp_path / "one")
     write_calendars(make_plan(walkers=("c1-a",)), tmp_path / "two", tmp_path / "one")

@@ -13,7 +13,7 @@ import pytest
 from convening.export import write_plan_csv
 from convening.export.csv import csv_text
 from convening.views import AGENDA_COLUMNS, ITINERARY_COLUMNS, plan_frames
-from tests.export.plans import RISKY, risky_plan
+from tests.export.plans import NAMES, RISKY, risky_plan
 from tests.test_validate import sample_plan
 
 
@@ -59,7 +59,9 @@ def test_times_are_iso_and_missing_values_empty(tmp_path: Path) -> None:
 def test_text_that_looks_like_a_formula_gets_a_leading_quote(tmp_path: Path) -> None:
     written = {p.stem: p for p in write_plan_csv(risky_plan(), tmp_path)}
     names = [row[5] for row in read(written["networking"])[1:]]
-    assert sorted(names) == sorted("'" + r for r in RISKY)
+    assert sorted(names) == sorted("'" + r for r in NAMES)
+    topics = {row[3] for row in read(written["networking"])[1:]}
+    assert "'" + RISKY[5] in topics
     metrics = {row[0]: row[1] for row in read(written["metrics"])[1:]}
     assert metrics["'=cmd"] == "'-1 loss"
     assert metrics["score"] == "-1.5"  # a number is not text: left alone

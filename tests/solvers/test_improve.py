@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from convening import Event, EventBuilder
-from convening.solvers import chains, improve
-from convening.solvers.chains import chain_seed
+from convening import parallel as chains
+from convening.parallel import chain_seed
+from convening.solvers import improve
 from convening.solvers.clock import Clock
 from convening.solvers.greedy import place_greedy
 from convening.solvers.improve import PlacementSearch, improve_placement

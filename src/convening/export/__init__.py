@@ -18,9 +18,14 @@ from convening.export.calendars import (
 from convening.export.changes import write_changes
 from convening.export.csv import write_plan_csv
 from convening.export.html import agenda_html, write_agenda_html
-from convening.export.outputs import OutputFolderError, check_output_folder, write_outputs
+from convening.export.outputs import (
+    OutputFolderError,
+    check_output_folder,
+    output_lock,
+    write_outputs,
+)
 from convening.export.publish import PublishError, PublishReport, publish
-from convening.export.report import write_report
+from convening.export.report import write_report, write_report_into
 from convening.export.workbook import write_plan_workbook
 
 __all__ = [
@@ -35,6 +40,7 @@ __all__ = [
     "check_output_folder",
     "delegation_calendar",
     "event_calendar",
+    "output_lock",
     "participant_calendar",
     "publish",
     "push_caldav",
@@ -46,4 +52,5 @@ __all__ = [
     "write_plan_csv",
     "write_plan_workbook",
     "write_report",
+    "write_report_into",
 ]

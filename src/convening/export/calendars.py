@@ -30,6 +30,7 @@ Every choice below answers a way calendar apps go wrong:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import uuid
@@ -45,6 +46,7 @@ from icalendar import Event as VEvent
 from convening._files import write_bytes_atomic
 from convening.checks import is_valid_id
 from convening.errors import ConveningError
+from convening.export import _ics
 from convening.export.vtimezone import vtimezone
 from convening.model import Event, Slot, SlotKind
 from convening.plan import ActivityKind, Plan, Run, Table
@@ -312,23 +314,32 @@ def write_calendars(
     root = Path(out_dir)
     prev_root = Path(previous_dir) / "calendars" if previous_dir is not None else None
     event = plan.event
-    jobs: list[tuple[Path, Callable[[PreviousCalendar], Calendar]]] = [
-        (Path("event.ics"), lambda prev: event_calendar(plan, prev, stamp=stamp))
+    # Each file's events are settled here and written straight to bytes (convening.export._ics):
+    # the same bytes as the public functions' calendars give, without building every VEVENT.
+    jobs: list[tuple[Path, Callable[[PreviousCalendar], _Settled]]] = [
+        (
+            Path("event.ics"),
+            lambda prev: _settle(plan, event.name, ("event",), _event_items(plan), prev, stamp),
+        )
     ]
     by_person = _activities_by_participant(plan)
 
-    def person(pid: str) -> Callable[[PreviousCalendar], Calendar]:
+    def person(pid: str) -> Callable[[PreviousCalendar], _Settled]:
         name = f"{event.name} — {event.participant_by_id[pid].name}"
         items = _participant_items(plan, pid, by_person.get(pid, []))
-        return lambda prev: _assemble(plan, name, ("participants", pid), items, prev, stamp)
+        return lambda prev: _settle(plan, name, ("participants", pid), items, prev, stamp)
 
-    def room(room_id: str) -> Callable[[PreviousCalendar], Calendar]:
-        return lambda prev: room_calendar(plan, room_id, prev, stamp=stamp)
+    def room(room_id: str) -> Callable[[PreviousCalendar], _Settled]:
+        name = f"{event.name} — {event.room_by_id[room_id].name}"
+        items = _room_items(plan, room_id)
+        return lambda prev: _settle(plan, name, ("rooms", room_id), items, prev, stamp)
 
-    def delegation(city_id: str) -> Callable[[PreviousCalendar], Calendar]:
-        return lambda prev: delegation_calendar(plan, city_id, prev, stamp=stamp)
+    def delegation(city_id: str) -> Callable[[PreviousCalendar], _Settled]:
+        name = f"{event.name} — {event.city_by_id[city_id].label} delegation"
+        items = _delegation_items(plan, city_id, by_person)
+        return lambda prev: _settle(plan, name, ("delegations", city_id), items, prev, stamp)
 
-    kinds: list[tuple[str, list[str], Callable[[str], Callable[[PreviousCalendar], Calendar]]]] = [
+    kinds: list[tuple[str, list[str], Callable[[str], Callable[[PreviousCalendar], _Settled]]]] = [
         ("participants", [p.participant_id for p in event.participants], person),
         ("rooms", [r.room_id for r in event.rooms], room),
         ("delegations", [c.city_id for c in event.cities], delegation),
@@ -346,7 +357,7 @@ def write_calendars(
         target = _inside(calendars_dir, rel)
         prev_file = prev_root / rel if prev_root is not None else None
         previous = prev_file if prev_file is not None and prev_file.is_file() else None
-        write_bytes_atomic(target, build(previous).to_ical())
+        write_bytes_atomic(target, _file_bytes(build(previous)))
         written.append(target)
     logger.info("wrote %d calendars under %s", len(written), calendars_dir)
     return sorted(written)
@@ -388,7 +399,7 @@ def cancelled_calendar(
     earlier = Calendar.from_ical(previous.to_ical())
     earlier.pop("UID", None)
     earlier.add("UID", calendar_uid(plan.event, *key))
-    return _cancel_all(plan, key, stamp)(earlier)
+    return _calendar(_cancel_all(plan, key, stamp)(earlier))
 
 
 def caldav_objects(calendar: Calendar) -> list[tuple[str, bytes]]:
@@ -426,7 +437,13 @@ def caldav_objects(calendar: Calendar) -> list[tuple[str, bytes]]:
 
 
 def _namespace(event: Event) -> uuid.UUID:
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"convening:{event.name}\x1f{event.host_city}")
+    return _namespace_of(event.name, event.host_city)
+
+
+@functools.lru_cache(maxsize=8)
+def _namespace_of(name: str, host_city: str) -> uuid.UUID:
+    # One per event, asked for every UID of every calendar.
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"convening:{name}\x1f{host_city}")
 
 
 def _uid(event: Event, *key: str) -> str:
@@ -674,10 +691,13 @@ def _room_items(plan: Plan, room_id: str) -> list[_Item]:
     ]
 
 
-def _delegation_items(plan: Plan, city_id: str) -> list[_Item]:
+def _delegation_items(
+    plan: Plan, city_id: str, by_person: Mapping[str, list[Run | Table]] | None = None
+) -> list[_Item]:
     event = plan.event
     members = [p.participant_id for p in event.delegation_by_city[city_id].members]
-    by_person = _activities_by_participant(plan)
+    if by_person is None:
+        by_person = _activities_by_participant(plan)
     runs: dict[Run, list[str]] = {}
     tables: dict[str, list[tuple[Table, str]]] = {}
     for pid in members:
@@ -735,6 +755,18 @@ class _Previous:
     stamp: dt.datetime | None
 
 
+@attrs.frozen
+class _Settled:
+    """A calendar ready to write: its events in order, each with its SEQUENCE and stamps."""
+
+    name: str
+    uid: str
+    timezone: str
+    #: (item, SEQUENCE, LAST-MODIFIED, DTSTAMP) in the calendar's order
+    events: list[tuple[_Item, int, dt.datetime, dt.datetime]]
+    years: tuple[int, ...]
+
+
 def _assemble(
     plan: Plan,
     name: str,
@@ -743,6 +775,67 @@ def _assemble(
     previous: PreviousCalendar,
     stamp: dt.datetime | None,
 ) -> Calendar:
+    return _calendar(_settle(plan, name, key, items, previous, stamp))
+
+
+def _calendar(settled: _Settled) -> Calendar:
+    """The settled calendar as an icalendar calendar."""
+    zone = ZoneInfo(settled.timezone)
+    vevents = [
+        _vevent(item, zone, sequence, last_modified, when)
+        for item, sequence, last_modified, when in settled.events
+    ]
+    cal = _header(settled)
+    cal.subcomponents = [vtimezone(settled.timezone, settled.years), *vevents]
+    return cal
+
+
+def _header(settled: _Settled) -> Calendar:
+    """The calendar's own properties, without components."""
+    cal = Calendar.new(prodid=PRODID, method="PUBLISH", name=settled.name, uid=settled.uid)
+    cal.add("X-WR-TIMEZONE", settled.timezone)
+    return cal
+
+
+def _file_bytes(settled: _Settled) -> bytes:
+    """What ``_assemble(...).to_ical()`` gives, written directly (the fast path for files)."""
+    zone = ZoneInfo(settled.timezone)
+    return _ics.calendar_bytes(
+        prodid=PRODID,
+        method="PUBLISH",
+        name=settled.name,
+        uid=settled.uid,
+        tzid=settled.timezone,
+        years=settled.years,
+        vevents=(
+            _ics.vevent_bytes(
+                uid=item.uid,
+                start=item.start,
+                end=item.end,
+                zone=zone,
+                stamp=stamp,
+                summary=item.summary,
+                location=item.location or None,
+                description=item.description or None,
+                categories=[item.category] if item.category else (),
+                sequence=sequence,
+                last_modified=last_modified,
+                status=item.status,
+                transparency=_transparency(item),
+            )
+            for item, sequence, last_modified, stamp in settled.events
+        ),
+    )
+
+
+def _settle(
+    plan: Plan,
+    name: str,
+    key: tuple[str, ...],
+    items: list[_Item],
+    previous: PreviousCalendar,
+    stamp: dt.datetime | None,
+) -> _Settled:
     event = plan.event
     zone = ZoneInfo(event.timezone)
     cal_uid = _uid(event, "calendar", *key)
@@ -774,23 +867,16 @@ def _assemble(
             changed = True
 
     when = _settle_stamp(event, earlier, changed, stamp)
-    vevents = []
-    for item, sequence, last_modified in sorted(
-        settled, key=lambda s: (_utc(s[0].start, zone), _utc(s[0].end, zone), s[0].uid)
-    ):
-        vevents.append(_vevent(item, zone, sequence, last_modified or when, when))
+    ordered = [
+        (item, sequence, last_modified or when, when)
+        for item, sequence, last_modified in sorted(
+            settled, key=lambda s: (_utc(s[0].start, zone), _utc(s[0].end, zone), s[0].uid)
+        )
+    ]
     years = {moment.year for item, _, _ in settled for moment in (item.start, item.end)}
     if not years:
         years = {default_stamp(event).year}
-    cal = Calendar.new(
-        prodid=PRODID,
-        method="PUBLISH",
-        name=name,
-        uid=cal_uid,
-        subcomponents=[vtimezone(event.timezone, years), *vevents],
-    )
-    cal.add("X-WR-TIMEZONE", event.timezone)
-    return cal
+    return _Settled(name, cal_uid, event.timezone, ordered, tuple(sorted(years)))
 
 
 def _vevent(
@@ -809,8 +895,12 @@ def _vevent(
         last_modified=last_modified,
     )
     vevent.add("STATUS", item.status)
-    vevent.add("TRANSP", "TRANSPARENT" if item.status == _CANCELLED else "OPAQUE")
+    vevent.add("TRANSP", _transparency(item))
     return vevent
+
+
+def _transparency(item: _Item) -> str:
+    return "TRANSPARENT" if item.status == _CANCELLED else "OPAQUE"
 
 
 def _fingerprint(item: _Item, zone: ZoneInfo) -> tuple[object, ...]:
@@ -927,15 +1017,15 @@ def _moment(component: Component, name: str, zone: ZoneInfo) -> dt.datetime | No
 
 def _cancel_all(
     plan: Plan, key: tuple[str, ...], stamp: dt.datetime | None
-) -> Callable[[PreviousCalendar], Calendar]:
+) -> Callable[[PreviousCalendar], _Settled]:
     """A calendar cancelling every event of a calendar whose owner left the plan."""
 
-    def build(previous: PreviousCalendar) -> Calendar:
+    def build(previous: PreviousCalendar) -> _Settled:
         earlier = _as_calendar(previous)
         name = plan.event.name
         if earlier is not None:
             name = str(earlier.get("NAME") or earlier.get("X-WR-CALNAME") or name)
-        return _assemble(plan, name, key, [], earlier, stamp)
+        return _settle(plan, name, key, [], earlier, stamp)
 
     return build
 

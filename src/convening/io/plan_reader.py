@@ -6,7 +6,8 @@ import json
 from os import PathLike
 from pathlib import Path
 
-from convening.errors import ConveningError
+from convening._folders import verify_folder
+from convening.errors import ConveningError, EventError, PlanFolderError
 from convening.io.reader import read_event
 from convening.plan import Plan
 
@@ -38,9 +39,19 @@ def read_plan(folder: str | PathLike[str]) -> Plan:
             raise ConveningError(
                 f"{root} holds no plan: {path.name} is missing (write one with `convening plan`)"
             )
-    event = read_event(event_path)
+    # A folder whose files no longer match its manifest (half deleted, hand-edited) is
+    # not the plan that was sent out.
+    verify_folder(root)
+    try:
+        event = read_event(event_path)
+    except EventError as exc:
+        raise PlanFolderError(root, exc) from None
     try:
         data = json.loads(plan_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConveningError(f"{plan_path} is damaged: {exc}") from None
-    return Plan.from_dict(event, data)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        reason = "it nests too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise ConveningError(f"{plan_path} is damaged: {reason}") from None
+    try:
+        return Plan.from_dict(event, data)
+    except ConveningError as exc:
+        raise ConveningError(f"{plan_path}: {exc}") from None

@@ -176,7 +176,83 @@ def _capped(problems: Iterable[Problem]) -> list[Problem]:
 
 
 class _Unreadable(Exception):
-    """A sheet whose content cannot be read at all (reported, then skipped)."""
+    """A sheet whose content cannot be read at all (reported, then skipped).
+
+    ``row`` is where the trouble starts, as Excel numbers rows, when known.
+    """
+
+    def __init__(self, message: str, row: int | None = None) -> None:
+        super().__init__(message)
+        self.row = row
+
+
+# -- limits on what is read (a small file must not make the reader use the machine's memory) --
+
+#: The most an .xlsx may hold unpacked, in bytes; an event's workbook is a few megabytes.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+#: The most parts in an .xlsx archive.
+MAX_PARTS = 10_000
+#: The most rows and cells read from one sheet or CSV file.
+MAX_ROWS = 200_000
+MAX_CELLS = 5_000_000
+#: The largest CSV file read, in bytes.
+MAX_CSV_BYTES = 200 * 1024 * 1024
+
+
+_SHEET_NAMES = frozenset(s.name for s in SHEETS)
+
+
+def _check_archive(path: Path, label: str) -> None:
+    """Refuse an .xlsx that would unpack to far more than any event (a "zip bomb")."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError) as exc:
+        raise _fail(f"{label} cannot be opened as an Excel workbook ({exc})") from None
+    unpacked = sum(info.file_size for info in infos)
+    if len(infos) > MAX_PARTS or unpacked > MAX_UNPACKED_BYTES:
+        raise _fail(
+            f"{label} would unpack to {unpacked / 2**20:,.0f} MB in {len(infos):,} parts, "
+            f"more than the {MAX_UNPACKED_BYTES // 2**20} MB an event workbook may hold; it is "
+            "damaged or not an event workbook. Copy the sheets' values into a new workbook"
+        )
+
+
+def _capped_rows(rows: Iterable[Sequence[Any]], name: str) -> Iterator[Sequence[Any]]:
+    """``rows``, refusing a sheet with more rows or cells than any event has."""
+    cells = 0
+    for count, row in enumerate(rows, start=1):
+        cells += len(row)
+        if count > MAX_ROWS or cells > MAX_CELLS:
+            raise _Unreadable(
+                f"{name} has more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells, far more than "
+                "any event; delete the rows and columns below and beside the data",
+                count,
+            )
+        yield row
+
+
+def _encrypted(path: Path) -> bool:
+    """Whether ``path`` is an Office file protected by a password (an encrypted package)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(1 << 16)
+    except OSError:
+        return False
+    return head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") and (
+        "EncryptionInfo".encode("utf-16-le") in head or b"EncryptedPackage" in head
+    )
+
+
+def _unclosed_quote(text: str, records: int) -> _Unreadable | None:
+    """A CSV whose last record runs to the end of the file inside quotes."""
+    if text.count('"') % 2 == 0:
+        return None
+    return _Unreadable(
+        'a quote (") opened in this row is never closed, so the rest of the file was read '
+        "as one cell; close the quote or remove it",
+        records,
+    )
 
 
 class _Book(Protocol):
@@ -217,11 +293,17 @@ def _open(path: Any, label: str) -> Iterator[_Book]:
         raise _fail(
             f"{label} is not an event workbook: give an .xlsx file or a folder of CSV files"
         )
+    if _encrypted(path):
+        raise _fail(
+            f"{label} is protected with a password; open it in Excel, remove the password "
+            "(File > Info > Protect Workbook > Encrypt with Password), save it and try again"
+        )
     if not zipfile.is_zipfile(path):
         raise _fail(
             f"{label} is not an Excel .xlsx workbook (an .xlsx file is a zip archive, this "
             "file is not); open it in Excel and save it as an Excel Workbook (.xlsx)"
         )
+    _check_archive(path, label)
     import openpyxl
 
     try:
@@ -320,7 +402,8 @@ class _Workbook:
         worksheet.reset_dimensions()
         formulas = self._formulas(name, worksheet)
         try:
-            for excel_row, cells in enumerate(worksheet.iter_rows(), start=1):
+            rows = _capped_rows(worksheet.iter_rows(), f"sheet {name!r}")
+            for excel_row, cells in enumerate(rows, start=1):
                 values = _values(cells)
                 if formulas and excel_row in formulas:
                     for index, formula in formulas[excel_row].items():
@@ -333,6 +416,8 @@ class _Workbook:
                         ):
                             values[index] = _UnsavedFormula(formula)
                 yield values
+        except _Unreadable:
+            raise
         except Exception as exc:  # a damaged sheet is reported, not raised
             raise _Unreadable(f"sheet {name!r} cannot be read ({exc})") from None
 
@@ -381,6 +466,13 @@ def _values(cells: Sequence[Any]) -> list[Any]:
     return values
 
 
+def _size_of(entry: Any) -> int | None:
+    try:
+        return int(entry.stat().st_size)
+    except (AttributeError, OSError):
+        return None  # a packaged example: small
+
+
 class _CsvFolder:
     """A folder with one CSV file per sheet."""
 
@@ -389,6 +481,8 @@ class _CsvFolder:
         self.files: dict[str, Any] = {}
         for entry in sorted(folder.iterdir(), key=lambda e: e.name):
             if entry.name.lower().endswith(".csv") and entry.is_file():
+                # By the exact stem: `cities.csv` and `Cities.csv` are two sheets, and
+                # _read_book reports the pair.
                 self.files.setdefault(entry.name[: -len(".csv")], entry)
 
     def sheet_names(self) -> list[str]:
@@ -396,6 +490,12 @@ class _CsvFolder:
 
     def rows(self, name: str, sheet: str, report: ProblemLog) -> Iterator[Sequence[Any]]:
         entry = self.files[name]
+        size = _size_of(entry)
+        if size is not None and size > MAX_CSV_BYTES:
+            raise _Unreadable(
+                f"{entry.name} is {size / 2**20:,.0f} MB, more than the "
+                f"{MAX_CSV_BYTES // 2**20} MB an event's CSV file may be"
+            )
         try:
             data = entry.read_bytes()
         except OSError as exc:
@@ -409,10 +509,19 @@ class _CsvFolder:
                 delimiter = ";"
             elif "\t" in first_line:
                 delimiter = "\t"
+        records = 0
         try:
-            yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            for record in _capped_rows(reader, entry.name):
+                records += 1
+                yield record
         except csv.Error as exc:
-            raise _Unreadable(f"{entry.name} is not a well-formed CSV file ({exc})") from None
+            raise _Unreadable(
+                f"{entry.name} is not a well-formed CSV file ({exc})", records + 1
+            ) from None
+        unclosed = _unclosed_quote(text, records)
+        if unclosed is not None:
+            raise unclosed
 
 
 def _decode(data: bytes, file_name: str, sheet: str, report: ProblemLog) -> str:
@@ -422,7 +531,13 @@ def _decode(data: bytes, file_name: str, sheet: str, report: ProblemLog) -> str:
         except UnicodeDecodeError:
             raise _Unreadable(f"{file_name} is not valid UTF-16 text") from None
     if b"\x00" in data:
-        raise _Unreadable(f"{file_name} is not a text CSV file (it holds binary data)")
+        if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or data.count(b"\x00") > 8:
+            raise _Unreadable(f"{file_name} is not a text CSV file (it holds binary data)")
+        # Text with a stray NUL byte: say where it is.
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise _Unreadable(
+            f"{file_name} is not a text CSV file: this row holds a NUL byte (binary data)", line
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -466,7 +581,13 @@ class _Table:
 def _read_book(book: _Book, report: ProblemLog) -> tuple[_EventSheet, dict[str, _Table]]:
     names: dict[str, str] = {}
     for name in book.sheet_names():
-        names.setdefault(normalise_name(name), name)
+        first = names.setdefault(normalise_name(name), name)
+        if first != name and normalise_name(name) in _SHEET_NAMES:
+            # `cities.csv` beside `Cities.csv`: reading one would silently ignore the other.
+            report.error(
+                f"both {first!r} and {name!r} are the {normalise_name(name)} sheet; keep one",
+                normalise_name(name),
+            )
     event_sheet = _EventSheet()
     tables: dict[str, _Table] = {}
     for sheet in SHEETS:
@@ -486,7 +607,7 @@ def _read_book(book: _Book, report: ProblemLog) -> tuple[_EventSheet, dict[str, 
             else:
                 tables[sheet.name] = _read_table(sheet, rows, report)
         except _Unreadable as exc:
-            report.error(str(exc), sheet.name)
+            report.error(str(exc), sheet.name, exc.row)
             if sheet.is_key_value:
                 event_sheet.reported.update(k.name for k in sheet.keys)
             else:

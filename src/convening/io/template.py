@@ -14,6 +14,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from convening._files import check_new_file
 from convening.io.schema import SHEETS
 from convening.io.writer import write_sheets
 
@@ -187,24 +188,33 @@ def readme_rows() -> list[list[Any]]:
     return rows
 
 
-def write_template(path: str | PathLike[str]) -> Path:
+def write_template(path: str | PathLike[str], *, force: bool = False) -> Path:
     """Write a blank event workbook with example rows and a README sheet.
 
     Parameters
     ----------
     path
-        Where to write the ``.xlsx`` file.
+        Where to write the ``.xlsx`` file (``.xlsx`` is added if missing; a
+        folder gets ``event.xlsx``).
+    force
+        Replace an existing file (a filled-in workbook is lost).
 
     Returns
     -------
     Path
-        ``path``.
+        The file written.
+
+    Raises
+    ------
+    OutputExistsError
+        When the file exists and ``force`` is not set.
     """
     target = Path(path)
     if target.is_dir():
         target = target / "event.xlsx"
     elif target.suffix.lower() != ".xlsx":
         target = target.with_name(target.name + ".xlsx")
+    check_new_file(target, force=force, suffixes=(".xlsx",))
     sheets: dict[str, list[list[Any]]] = {"README": readme_rows()}
     for sheet in SHEETS:
         header = [c.name for c in sheet.columns]

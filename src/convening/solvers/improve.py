@@ -53,7 +53,7 @@ import attrs
 import numpy as np
 
 from convening.model import SlotKind
-from convening.solvers.chains import chain_seed, run_chains
+from convening.parallel import chain_seed, run_chains
 from convening.solvers.clock import Clock
 from convening.solvers.instance import AgendaInstance
 
@@ -727,7 +727,7 @@ def improve_placement(
     placements differ more from one run to another than a longer run improves
     one, so ``chains`` independent searches of ``moves`` moves each (the first
     with ``seed``, the others with seeds derived from it) run side by side, one
-    in this process and the others in forked processes (:mod:`convening.solvers.chains`),
+    in this process and the others in forked processes (:mod:`convening.parallel`),
     and the best placement wins (ties to the lower chain). A chain that cannot
     run in a process of its own runs here after the first, so the result never
     depends on where a chain ran, only the time does; off Linux only the first

@@ -15,7 +15,7 @@
      placement (:mod:`.placement`) on expected demand only when greedy is
      stuck), improved by **simulated annealing** (:mod:`convening.solvers.improve`)
      on what people would actually get (one chain per worker, side by side,
-     :mod:`convening.solvers.chains`; the best placement wins), then **assignment** (:mod:`.assignment`)
+     :mod:`convening.parallel`; the best placement wins), then **assignment** (:mod:`.assignment`)
      of people to runs by CP-SAT over ranked runs only, optionally
      (``options.lns_solves``) exact re-optimisation of placement and assignment
      two slots at a time (:mod:`.lns`), then **fallback seating** (:mod:`.flow`)

@@ -158,6 +158,9 @@ def _params(
     p = solver.parameters
     p.num_workers = max(1, cp.workers)
     p.random_seed = cp.seed
+    # CP-SAT's own Ctrl-C handler would end the search quietly (the plan then written as if
+    # complete) and leave Ctrl-C unhandled afterwards; Python's raises KeyboardInterrupt.
+    p.catch_sigint_signal = False
     if cp.deterministic or p.num_workers == 1:
         # Interleaving runs CP-SAT's whole portfolio (LNS included) in deterministic batches;
         # on one worker it is that portfolio on one thread, where CP-SAT alone would run a

@@ -524,6 +524,7 @@ class _Solver:
         # One worker: cores come from the sequential search, and runs are reproducible.
         p.num_workers = 1
         p.random_seed = self.seed
+        p.catch_sigint_signal = False  # Ctrl-C is Python's (see common._params)
         p.max_deterministic_time = budget
         p.max_time_in_seconds = wall
         p.log_search_progress = False

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from convening.solvers import chains
-from convening.solvers.chains import chain_seed, run_chains
+from convening import parallel as chains
+from convening.parallel import chain_seed, run_chains
 from convening.solvers.greedy import place_greedy
 from convening.solvers.improve import improve_placement
 from convening.solvers.instance import AgendaInstance
@@ -54,7 +54,7 @@ def test_a_chain_failing_in_its_process_runs_here_with_a_warning(
             raise MemoryError("no room in the child")
         return _work(index)
 
-    with caplog.at_level(logging.WARNING, logger="convening.solvers.chains"):
+    with caplog.at_level(logging.WARNING, logger="convening.parallel"):
         results = run_chains(fragile, 3, time.perf_counter() + 30)
     assert results == [_work(i) for i in range(3)]
     assert sum("failed" in r.getMessage() for r in caplog.records) == 2
@@ -73,7 +73,7 @@ def test_a_child_missing_the_deadline_is_stopped_and_its_chain_run_here(
         return _work(index)
 
     start = time.perf_counter()
-    with caplog.at_level(logging.WARNING, logger="convening.solvers.chains"):
+    with caplog.at_level(logging.WARNING, logger="convening.parallel"):
         results = run_chains(stuck_in_child, 2, start)
     assert results == [_work(0), _work(1)]
     assert time.perf_counter() - start < 30
@@ -127,7 +127,7 @@ def test_many_searches_leave_no_processes_or_descriptors_behind() -> None:
 
 _LONG_CHAINS = r"""
 import os, time
-from convening.solvers.chains import run_chains
+from convening.parallel import run_chains
 def chain(index):
     if index == 0:
         print(os.getpid(), flush=True)
