@@ -23,9 +23,15 @@ Profiles (``make_event(cities, seed, profile=...)``):
     stream, so the two profiles of one seed share cities, rooms, slots and
     sessions, and differ only in the answers.
 
+``make_event(cities, seed, staffed=True)`` adds realistic staffing (the
+events without it are unchanged): facilitators about one per seven
+delegations who coach groups of tables, staff who work the event (they attend
+the plenaries), a staff member leading one tour of each tour slot, a few
+presenters away for one breakout slot, and named breaks (registration, coffee,
+an off-site dinner).
+
 ``extend`` (a callable given the builder and the random stream, called last)
-is where more of a real event goes: staff, facilitators by delegation,
-named breaks.
+is where more of a real event goes.
 
 Run ``python benchmarks/generate.py 50 [SEED [PROFILE]]`` to print a summary of one event.
 """
@@ -89,8 +95,14 @@ def make_event(
     seed: int = 0,
     profile: str = "ranked",
     extend: Callable[[EventBuilder, random.Random], None] | None = None,
+    *,
+    staffed: bool = False,
 ) -> Event:
-    """A realistic convening of ``cities`` delegations (same seed and profile, same event)."""
+    """A realistic convening of ``cities`` delegations (same seed and profile, same event).
+
+    ``staffed`` adds staff, tour leaders, presenters away for a slot and named
+    breaks, with facilitators about one per seven delegations.
+    """
     if profile not in PROFILES:
         raise ValueError(f"profile must be one of {', '.join(PROFILES)}, not {profile!r}")
     rng = random.Random(seed * 1_000_003 + cities)
@@ -136,11 +148,21 @@ def make_event(
     slots.append(("action_planning", at(2, 12), at(2, 13)))
     if cities > 6:
         slots.append(("plenary", at(2, 13, 15), at(2, 14, 30)))
+    named: dict[tuple[str, dt.datetime], tuple[str, str | None]] = {}
+    if staffed:
+        slots.append(("break", at(0, 8), at(0, 9)))
+        slots.append(("break", at(1, 19), at(1, 21)))
+        named = {
+            ("break", at(0, 8)): ("Registration and breakfast", None),
+            ("break", at(0, 10, 30)): ("Coffee", None),
+            ("break", at(1, 19)): ("Dinner on the riverfront", "Riverfront Pavilion, 1 Canal St"),
+        }
     slots.sort(key=lambda s: (s[1], s[0]))
     slot_ids: dict[str, list[str]] = {}
     for i, (kind, start, end) in enumerate(slots, 1):
         sid = f"s{i:02d}"
-        b.add_slot(sid, start, end, kind)
+        title, location = named.get((kind, start), (None, None))
+        b.add_slot(sid, start, end, kind, title=title, location=location)
         slot_ids.setdefault(kind, []).append(sid)
     first_start = min(s[1] for s in slots)
     last_end = max(s[2] for s in slots)
@@ -176,14 +198,19 @@ def make_event(
             people.append((pid, mine))
             if arrives or departs:
                 restricted.add(pid)
-    for f in range(size["people"] - 3 * cities):
+    coaches = max(1, round(cities / 7)) if staffed else size["people"] - 3 * cities
+    for f in range(coaches):
         pid = f"f{f:04d}"
         mine = tuple(rng.sample(TOPICS, 2))
         b.add_participant(pid, f"Facilitator {f}", role="facilitator", topics=list(mine))
         people.append((pid, mine))
 
+    staff = [f"st{i:03d}" for i in range(max(2, cities // 10))] if staffed else []
+    for i, pid in enumerate(staff):
+        b.add_participant(pid, f"Staff {i}", role="staff")
+
     # -- rooms ----------------------------------------------------------------------------
-    n = len(people)
+    n = len(people) + len(staff)
     b.add_room("ballroom", "Grand Ballroom", capacity=n + 20)
     for r in range(size["rooms"]):
         cap = max(8, int(rng.lognormvariate(math.log(size["mean_room"]), 0.45)))
@@ -250,6 +277,10 @@ def make_event(
         # Every tour slot has a bus tour of its own for people needing step-free access.
         if not any(t["slot_id"] == sid and not t["walking"] for t in batch):
             batch[0].update(slot_id=sid, walking=False)
+        if staff:
+            # A staff member leads the slot's own bus tour (and takes a seat on it).
+            bus = next(t for t in batch if t["slot_id"] == sid and not t["walking"])
+            bus["leaders"] = [staff[k % len(staff)]]
         for t, spec in enumerate(batch):
             tid = f"t{k}{t:02d}"
             b.add_tour(tid, f"Tour {k}-{t}", meeting_point="Main lobby", **spec)  # type: ignore[arg-type]
@@ -296,7 +327,33 @@ def make_event(
         extend(b, rng)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return b.build()
+        event = b.build()
+        if staffed:
+            event = _step_away(event, random.Random(seed * 7 + cities), presenters_of)
+        return event
+
+
+def _step_away(
+    event: Event, rng: random.Random, presenters_of: dict[str, tuple[str, ...]]
+) -> Event:
+    """A few presenters of unpinned sessions are away for one breakout slot (a call)."""
+    import attrs
+
+    pinned = {s.session_id for s in event.sessions if s.slot_id is not None}
+    talks: dict[str, list[str]] = {}
+    for sid, names in presenters_of.items():
+        for pid in names:
+            talks.setdefault(pid, []).append(sid)
+    free = sorted(
+        pid for pid, sids in talks.items() if len(sids) == 1 and not pinned.intersection(sids)
+    )
+    breakouts = [s.slot_id for s in event.slots_of("breakout")]
+    away = {pid: rng.choice(breakouts) for pid in rng.sample(free, min(3, len(free)))}
+    people = tuple(
+        attrs.evolve(p, away=(away[p.participant_id],)) if p.participant_id in away else p
+        for p in event.participants
+    )
+    return attrs.evolve(event, participants=people)
 
 
 def peer_exchange() -> Event:

@@ -107,7 +107,9 @@ def only_repeat_left() -> Event:
     """
 
     def extra(b: EventBuilder) -> None:
-        b.add_participant("s1", "Step-free", role="staff", accessible=True)  # participants row 11
+        b.add_participant(
+            "s1", "Step-free", role="speaker", accessible=True
+        )  # participants row 11
 
     b = base(extra=extra)
     b.add_room("ra", "Accessible", 12)
@@ -194,7 +196,7 @@ def step_free_sessions_pinned_away() -> Event:
     """Only one session can use the accessible room; step-free s1 needs it in both slots."""
 
     def extra(b: EventBuilder) -> None:
-        b.add_participant("s1", "Step-free", role="staff", accessible=True)  # row 11
+        b.add_participant("s1", "Step-free", role="speaker", accessible=True)  # row 11
 
     b = base(extra=extra)
     b.add_room("ra", "Accessible", 10)
@@ -259,8 +261,8 @@ def bus_needed_twice() -> Event:
     """
 
     def extra(b: EventBuilder) -> None:
-        b.add_participant("s1", "Step-free", role="staff", accessible=True)  # row 11
-        b.add_participant("s2", "Staff", role="staff")
+        b.add_participant("s1", "Step-free", role="speaker", accessible=True)  # row 11
+        b.add_participant("s2", "Staff", role="speaker")
 
     b = base(extra=extra)
     b.add_slot("t1", at(13), at(15), "tour")
@@ -443,7 +445,7 @@ def small_events(draw: st.DrawFn) -> Event:
         b.add_session(f"s{s}", f"Session {s}", slot_id=slot, room_id=room, offered=offered,
                       capacity=capacity)  # fmt: skip
     if draw(st.booleans()):
-        b.add_participant("x", "Step-free", role="staff", accessible=True)
+        b.add_participant("x", "Step-free", role="speaker", accessible=True)
     try:
         return build(b)
     except convening.EventError:
@@ -492,3 +494,59 @@ def test_solve_names_the_conflict_when_no_plan_exists() -> None:
     # Offering it once would leave the second slot empty: no single change is enough.
     assert "nobody attends session only" in str(error)
     assert "No single change" in str(error)
+
+
+def presenter_on_a_call() -> Event:
+    """Presenter q1 (a staff member who attends plenaries only) presents A, pinned to b1, and
+    B, but is away in b2 for a call."""
+
+    def extra(b: EventBuilder) -> None:
+        b.add_participant("q1", "Presenter", role="staff", away="b2")  # row 11
+
+    b = base(extra=extra)
+    b.add_room("r1", "Room 1", 12)
+    b.add_room("r2", "Room 2", 12)
+    b.add_slot("b1", at(10), at(11), "breakout")
+    b.add_slot("b2", at(11.5), at(12.5), "breakout")
+    b.add_session("A", "Pinned talk", presenters="q1", slot_id="b1")  # sessions row 2
+    b.add_session("B", "Second talk", presenters="q1")  # sessions row 3
+    b.add_session("C", "Open floor", offered=2)
+    return build(b)
+
+
+def test_a_presenter_away_for_a_slot_is_named_with_the_away_column() -> None:
+    event = presenter_on_a_call()
+    explanation = explain(event)
+    (conflict,) = explanation.conflicts
+    assert {"presenter-absent", "not-present"} <= set(conflict.rules)
+    assert {("participants", 11), ("sessions", 2), ("sessions", 3)} <= set(conflict.rows)
+    assert "q1 (participants row 11, away) is away in slot b2" in conflict.message
+    assert any("remove it from away" in t for t in explanation.relaxations)
+    assert_relaxations_plan(event, explanation)
+
+
+def leader_away_from_the_only_bus() -> Event:
+    """The only step-free tour is the bus, whose leader (staff) is away in t1, the one tour
+    slot where w1, who needs step-free access, is at the event."""
+
+    def extra(b: EventBuilder) -> None:
+        b.add_participant("g1", "Guide", role="staff", away="t1")  # row 11
+        b.add_participant("w1", "Wheels", role="speaker", accessible=True, departs=at(17))
+
+    b = base(extra=extra)
+    b.add_slot("t1", at(14), at(16), "tour")
+    b.add_slot("t2", at(9, day=1), at(11, day=1), "tour")
+    b.add_tour("walk", "River walk", 20, walking=True)  # tours row 2
+    b.add_tour("bus", "Bus", 20, leaders="g1")  # tours row 3
+    b.add_tour("walk2", "Second walk", 20, walking=True, slot_id="t1")  # tours row 4
+    return build(b)
+
+
+def test_a_leader_away_keeps_their_tour_out_of_that_slot() -> None:
+    event = leader_away_from_the_only_bus()
+    # The bus can only run in t2, so w1 (step-free) has no tour in t1, unless g1 were there.
+    explanation = explain(event)
+    conflict = explanation.conflicts[0]
+    assert ("tours", 3) in conflict.rows and ("participants", 11) in conflict.rows
+    assert "g1 (participants row 11) leads tour bus (tours row 3, leaders)" in conflict.message
+    assert any("g1 is at slot t1 after all" in t for t in explanation.relaxations)

@@ -47,10 +47,20 @@ def test_evolve_checks_the_changed_event_again() -> None:
 
 def test_present_and_slots_of_and_table_size() -> None:
     b = small_builder()
-    b.add_participant("late", "Late", role="staff", arrives=at(12))
-    event = b.build()
+    b.add_participant("late", "Late", role="speaker", arrives=at(12))
+    b.add_participant("away", "Away", role="speaker", away="tour")
+    b.add_participant("staff", "Staff", role="staff")
+    with pytest.warns(UserWarning, match="away in every tour slot"):  # the one tour slot
+        event = b.build()
     assert "late" not in {p.participant_id for p in event.present("b1")}
     assert "late" in {p.participant_id for p in event.present("tour")}
+    # Away for a slot: not there, though at the event before and after it.
+    assert "away" not in {p.participant_id for p in event.present("tour")}
+    assert "away" in {p.participant_id for p in event.present("b1")}
+    # Staff work the event: a place in the plenaries only.
+    assert {s.slot_id for s in event.slots if event.participant_by_id["staff"].takes_place(s)} == {
+        s.slot_id for s in event.slots if s.kind in ("plenary", "break")
+    }
     assert [s.slot_id for s in event.slots_of("breakout")] == ["b1"]
     assert event.table_size("lunch") == 4
 

@@ -12,6 +12,7 @@ import pytest
 
 from convening import (
     Event,
+    EventBuilder,
     InfeasibleError,
     Participant,
     Plan,
@@ -63,6 +64,9 @@ def without(event: Event, gone: Iterable[str]) -> Event:
         sessions=[
             attrs.evolve(s, presenters=[p for p in s.presenters if p not in gone])
             for s in event.sessions
+        ],
+        tours=[
+            attrs.evolve(t, leaders=[p for p in t.leaders if p not in gone]) for t in event.tours
         ],
     )
 
@@ -545,3 +549,57 @@ def test_a_previous_plan_of_another_event_with_the_same_name_is_refused() -> Non
     _check_same_people(keeping(7), previous)
     with pytest.raises(ConveningError, match="only 6 of its 13"):
         _check_same_people(keeping(6), previous)
+
+
+# -- who takes a place, and coaches ----------------------------------------------------------
+
+
+def test_a_staff_member_who_stops_attending_tours_frees_a_seat() -> None:
+    from tests.solvers.test_places import convening
+
+    b = EventBuilder("Seats", "Albany, NY", "America/New_York")
+    convening(b, cities=4)
+    b.add_participant("st1", "Stan Staff", role="staff", attends="plenary;tour")
+    b.add_tour("bus", "Bus", 13)  # 12 delegates and the staff member: full
+    event = b.build()
+    first = solve(event, FAST)
+    assert "st1" in next(r for r in first.runs if r.activity_id == "bus").attendees
+    # The staff member works the tour slot instead; the bus loses a seat, and still carries all.
+    people = [attrs.evolve(p, attends=("plenary",)) if p.participant_id == "st1" else p
+              for p in event.participants]  # fmt: skip
+    v2 = attrs.evolve(
+        event, participants=people, tours=[attrs.evolve(event.tours[0], capacity=12)]
+    )
+    result = replan(v2, first, options())
+    assert validate(v2, result.plan) == []
+    assert "st1" not in next(r for r in result.plan.runs if r.activity_id == "bus").attendees
+
+
+def test_re_planning_keeps_each_delegation_s_coach(exchange: tuple[Event, Plan]) -> None:
+    event, first = exchange
+    coached = {(t.slot_id, t.city_id): t.coaches for t in first.tables if t.city_id}
+    assert coached and all(coached.values())  # every delegation table has a coach
+    # A delegate cancels: the tables are re-seated, and every delegation keeps its coach.
+    gone = next(p.participant_id for p in event.participants if p.city_id == "flint-mi")
+    result = replan(without(event, [gone]), first, options())
+    assert validate(result.plan.event, result.plan) == []
+    again = {(t.slot_id, t.city_id): t.coaches for t in result.plan.tables if t.city_id}
+    assert again == coached
+
+
+def test_a_tour_leader_stays_on_their_tour_through_a_re_plan(
+    exchange: tuple[Event, Plan],
+) -> None:
+    event, first = exchange
+    (tour,) = [t for t in event.tours if t.leaders]
+    (leader,) = tour.leaders
+    # The tour loses a departure: riders move, the leader rides on.
+    v2 = attrs.evolve(
+        event,
+        tours=[
+            attrs.evolve(t, departures=1, capacity=16) if t is tour else t for t in event.tours
+        ],
+    )
+    result = replan(v2, first, options())
+    assert validate(v2, result.plan) == []
+    assert leader in next(r for r in result.plan.runs if r.activity_id == tour.tour_id).attendees

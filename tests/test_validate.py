@@ -57,7 +57,8 @@ def sample_event() -> Event:
         )
     b.add_participant("f1", "Fran Coach", role="facilitator")
     b.add_participant("f2", "Gil Coach", role="facilitator")
-    b.add_participant("s1", "Sam Staff", role="staff")
+    # A staff member who attends everything (staff attend plenaries alone by default).
+    b.add_participant("s1", "Sam Staff", role="staff", attends="all")
     b.add_participant("sp1", "Pat Speaker", role="speaker")
     b.add_room("hall", "Main hall", 50)
     b.add_room("r1", "Room 1", 6, accessible=False)
@@ -108,9 +109,10 @@ def sample_plan(event: Event | None = None) -> Plan:
         Table("lunch", 2, NETWORKING, ["ca-2", "cb-p", "f2"]),
         Table("lunch", 3, NETWORKING, ["ca-p", "cb-1", "cc-1"]),
         Table("lunch", 4, NETWORKING, ["cc-2", "s1", "sp1"]),
-        Table("ap", 1, ACTION, ["ca-1", "ca-2", "ca-p", "f1"], city_id="ca", coach="f1"),
-        Table("ap", 2, ACTION, ["cb-1", "cb-2", "cb-p", "f2"], city_id="cb", coach="f2"),
-        Table("ap", 3, ACTION, ["cc-1", "cc-2"], city_id="cc"),
+        # Two facilitators, three delegation tables: groups of two tables and one.
+        Table("ap", 1, ACTION, ["ca-1", "ca-2", "ca-p"], city_id="ca", coaches=["f1"]),
+        Table("ap", 2, ACTION, ["cb-1", "cb-2", "cb-p"], city_id="cb", coaches=["f2"]),
+        Table("ap", 3, ACTION, ["cc-1", "cc-2"], city_id="cc", coaches=["f1"]),
         Table("ap", 4, ACTION, ["s1", "sp1"]),
     ]
     return Plan(event, runs=runs, tables=tables, metrics={"objective": 12, "gap": 0.0})
@@ -479,39 +481,41 @@ MUTATIONS: list[tuple[str, Callable[[Plan], Plan], set[str]]] = [
         "delegation split over two tables",
         lambda p: add(
             edit_table(p, "ap", 3, members=without("cc-2")),
-            Table("ap", 5, ACTION, ["cc-2"], city_id="cc"),
+            Table("ap", 5, ACTION, ["cc-2"], city_id="cc", coaches=["f2"]),
         ),
         {"delegation-table"},
     ),
     (
         "facilitator at the support table",
         lambda p: edit_table(
-            edit_table(p, "ap", 1, members=without("f1"), coach=None),
-            "ap",
-            4,
-            members=plus("f1"),
+            edit_table(p, "ap", 2, coaches=[]), "ap", 4, members=plus("f2"), coaches=[]
         ),
-        {"coach"},
+        {"coach", "coach-groups"},
     ),
     (
-        "facilitator seated but not named coach",
-        lambda p: edit_table(p, "ap", 1, coach=None),
-        {"coach"},
+        "facilitator seated at a delegation's table instead of coaching",
+        lambda p: edit_table(p, "ap", 2, members=plus("f2"), coaches=[]),
+        {"delegation-table", "coach", "coach-groups"},
     ),
     (
         "delegate named coach",
-        lambda p: edit_table(p, "ap", 3, coach="cc-1"),
-        {"coach"},
+        lambda p: edit_table(p, "ap", 3, coaches=["cc-1"]),
+        {"coach", "coach-groups", "one-activity-per-slot"},
     ),
     (
-        "two facilitators at one table",
-        lambda p: edit_table(
-            edit_table(p, "ap", 2, members=without("f2"), coach=None),
-            "ap",
-            1,
-            members=plus("f2"),
-        ),
-        {"one-coach-per-table", "coach"},
+        "a delegation table without a coach",
+        lambda p: edit_table(p, "ap", 3, coaches=[]),
+        {"coach-groups"},
+    ),
+    (
+        "two coaches at one table while another has none",
+        lambda p: edit_table(edit_table(p, "ap", 3, coaches=[]), "ap", 2, coaches=["f1", "f2"]),
+        {"coach-groups"},
+    ),
+    (
+        "unbalanced coaching groups",
+        lambda p: edit_table(p, "ap", 2, coaches=["f1"]),
+        {"coach", "coach-groups", "one-activity-per-slot"},
     ),
 ]
 
@@ -532,7 +536,13 @@ def test_each_broken_rule_is_reported_by_its_code(
 
 
 #: Rules tested below with events of their own (networking_rules).
-RULES_TESTED_APART = {"networking-together", "networking-apart", "networking-host"}
+RULES_TESTED_APART = {
+    "networking-together",
+    "networking-apart",
+    "networking-host",
+    "no-place",  # test_places_follow_attends_and_away
+    "leader-absent",  # test_a_tour_leader_rides_their_tour
+}
 
 
 def test_every_rule_has_a_mutation_that_breaks_it() -> None:
@@ -566,7 +576,7 @@ def test_plan_error_lists_the_first_violations_and_counts_the_rest() -> None:
 def test_presenters_may_attend_their_own_session_every_time_it_runs() -> None:
     b = EventBuilder("E", "Albany, NY", "America/New_York")
     b.add_participant("pr", "Presenter", role="speaker")
-    b.add_participant("s", "Staff", role="staff")
+    b.add_participant("s", "Staff", role="speaker")
     b.add_room("r", "Room", 5)
     b.add_room("q", "Other room", 5)
     b.add_slot("b1", at(9), at(10), "breakout")
@@ -596,7 +606,7 @@ def networking_event(delegation: int, others: int, table_size: int) -> Event:
     for i in range(delegation):
         b.add_participant(f"d{i}", f"Delegate {i}", city_id="big")
     for i in range(others):
-        b.add_participant(f"o{i}", f"Other {i}", role="staff")
+        b.add_participant(f"o{i}", f"Other {i}", role="speaker")
     b.add_slot("lunch", at(12), at(13), "networking")
     b.set_table_size("lunch", table_size)
     with pytest.warns(UserWarning):  # an unusual delegation
@@ -643,7 +653,7 @@ def drop_from_slot(plan: Plan, pid: str, slot_id: str) -> Plan:
         for r in plan.runs
     ]
     tables = [
-        attrs.evolve(t, members=without(pid)(t.members), coach=None if t.coach == pid else t.coach)
+        attrs.evolve(t, members=without(pid)(t.members), coaches=without(pid)(t.coaches))
         if t.slot_id == slot_id
         else t
         for t in plan.tables
@@ -830,7 +840,7 @@ junk_tables = st.builds(
     kind=st.sampled_from(list(ActivityKind)),
     members=st.lists(st.sampled_from(_PEOPLE), max_size=6),
     city_id=st.sampled_from([None, "ca", "cb", "cc", "atlantis"]),
-    coach=st.sampled_from([None, "f1", "f2", "ca-1", "stranger"]),
+    coaches=st.lists(st.sampled_from(["f1", "f2", "ca-1", "stranger"]), max_size=2),
 )
 
 
@@ -844,7 +854,7 @@ def test_any_plan_at_all_is_reported_never_crashes(runs: list[Run], tables: list
     if runs or tables:
         # Every added run is one run too many; every added seat, a second activity.
         # Only empty tables can go unreported (an empty support table harms no one).
-        assert found or (not runs and all(not t.members for t in tables))
+        assert found or (not runs and all(not t.members and not t.coaches for t in tables))
 
 
 # -- networking rules -------------------------------------------------------------------------
@@ -854,7 +864,7 @@ def rules_event() -> Event:
     """Eight people at two tables of four, with one rule of each kind."""
     b = EventBuilder("E", "Albany, NY", "America/New_York")
     for i in range(8):
-        b.add_participant(f"o{i}", f"Other {i}", role="staff")
+        b.add_participant(f"o{i}", f"Other {i}", role="speaker")
     b.add_slot("lunch", at(12), at(13), "networking")
     b.set_table_size("lunch", 4)
     b.add_networking_rule("together", "o0", "o1")
@@ -897,3 +907,57 @@ def test_as_many_hosts_as_tables_means_a_host_at_every_table() -> None:
     found = validate(event, seated(event, ["o0", "o1", "o2", "o6"], ["o3", "o4", "o5", "o7"]))
     messages = [v.message for v in found if v.rule == "networking-host"]
     assert any("table 1 in lunch has no host" in m for m in messages), messages
+
+
+# -- who takes a place ------------------------------------------------------------------------
+
+
+def _changed_people(**changes: dict[str, object]) -> Event:
+    """:func:`sample_event` with some participants changed (by id)."""
+    event = sample_event()
+    people = tuple(
+        attrs.evolve(p, **changes.get(p.participant_id.replace("-", "_"), {}))
+        for p in event.participants
+    )
+    return attrs.evolve(event, participants=people)
+
+
+@pytest.mark.parametrize(
+    ("changes", "rule", "who", "slot"),
+    [
+        # Working staff (attends plenary) hold no breakout, tour or table place.
+        ({"s1": {"attends": None}}, "no-place", "s1", "bo1"),
+        ({"s1": {"attends": ("plenary", "breakout")}}, "no-place", "s1", "tour"),
+        ({"s1": {"attends": ("plenary", "breakout", "tour")}}, "no-place", "s1", "lunch"),
+        # A person away for a slot is scheduled in none of it.
+        ({"cb_p": {"away": ("bo2",)}}, "not-present", "cb-p", "bo2"),
+    ],
+)
+def test_places_follow_attends_and_away(
+    changes: dict[str, dict[str, object]], rule: str, who: str, slot: str
+) -> None:
+    event = _changed_people(**changes)
+    found = validate(event, sample_plan(event))
+    assert any(v.rule == rule and v.participant_id == who and v.slot_id == slot for v in found), (
+        found
+    )
+
+
+def test_a_presenter_who_attends_no_breakouts_is_in_their_own_session_only() -> None:
+    event = _changed_people(sp1={"attends": ("plenary", "tour", "networking", "action_planning")})
+    plan = sample_plan(event)
+    # sp1 presents x1 in bo1 (allowed) but attends x4 in bo2 (not).
+    found = {(v.rule, v.slot_id) for v in validate(event, plan) if v.participant_id == "sp1"}
+    assert found == {("no-place", "bo2")}
+
+
+def test_a_tour_leader_rides_their_tour() -> None:
+    event = sample_event()
+    tours = tuple(
+        attrs.evolve(t, leaders=("f2",)) if t.tour_id == "walk" else t for t in event.tours
+    )
+    event = attrs.evolve(event, tours=tours)
+    found = validate(event, sample_plan(event))
+    assert [(v.rule, v.participant_id, v.activity_id) for v in found] == [
+        ("leader-absent", "f2", "walk")
+    ]

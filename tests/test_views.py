@@ -34,11 +34,18 @@ EVENT = PLAN.event
 
 
 def test_agenda_has_one_row_per_run_in_time_order() -> None:
-    agenda = agenda_frame(PLAN)
-    assert tuple(agenda.columns) == AGENDA_COLUMNS
+    frame = agenda_frame(PLAN)
+    assert tuple(frame.columns) == AGENDA_COLUMNS
+    assert frame["start"].is_monotonic_increasing
+    assert pd.api.types.is_datetime64_any_dtype(frame["start"])
+    # Breaks, networking and action planning have a row of their own, named by the slot.
+    others = frame[frame["kind"].isin(["break", "networking", "action_planning"])]
+    assert list(others["activity_id"]) == ["coffee", "lunch", "ap"]
+    assert list(others["title"]) == ["Break", "Networking", "Action planning"]
+    assert list(others["attendees"]) == [13, 13, 12]  # cc-p has left before ap
+    agenda = frame[~frame.index.isin(others.index)]
     assert len(agenda) == len(PLAN.runs)
-    assert agenda["start"].is_monotonic_increasing
-    assert pd.api.types.is_datetime64_any_dtype(agenda["start"])
+    assert list(agenda[agenda["slot_id"] == "bo1"]["location"]) == ["Room 3", "Room 2", "Room 1"]
     by_run = {(r.activity_id, r.slot_id): len(r.attendees) for r in PLAN.runs}
     for row in agenda.itertuples():
         assert by_run[(row.activity_id, row.slot_id)] == row.attendees
@@ -57,8 +64,11 @@ def test_itineraries_have_one_row_per_person_per_activity() -> None:
     frame = itineraries_frame(PLAN)
     assert tuple(frame.columns) == ITINERARY_COLUMNS
     seats = sum(len(r.attendees) for r in PLAN.runs) + sum(len(t.members) for t in PLAN.tables)
-    assert len(frame) == seats
-    assert frame["table"].dtype == "Int64"
+    coaching = len({(c, t.slot_id) for t in PLAN.tables for c in t.coaches})
+    assert len(frame) == seats + coaching  # a coach's group of tables is one row
+    coach = frame[(frame["participant_id"] == "f1") & (frame["slot_id"] == "ap")]
+    assert list(coach["table"]) == ["1;3"]
+    assert list(coach["title"]) == ["Action planning: coaching tables 1, 3"]
     tables = frame[frame["kind"].isin(["networking", "action_planning"])]
     assert tables["table"].notna().all()
     assert frame[~frame.index.isin(tables.index)]["table"].isna().all()
@@ -164,12 +174,13 @@ def test_seating_charts_show_tables_topics_and_coaches() -> None:
     assert list(lunch["table"]) == sorted(lunch["table"])
     assert set(lunch[lunch["table"] == 1]["topic"]) == {"housing"}
     ap = action_planning_frame(PLAN)
-    first = ap[ap["table"] == 1]
-    assert set(first["delegation"]) == {"Albany, NY"}
-    assert set(first["coach"]) == {"Fran Coach"}
-    assert set(ap[ap["table"] == 4]["delegation"]) == {"support"}
-    assert ap[ap["table"] == 3]["coach"].isna().all()
-    assert "cc-p" not in set(ap["participant_id"])  # gone home
+    # One row per table: whose it is and who coaches it.
+    assert list(ap["table"]) == [1, 2, 3, 4]
+    assert list(ap["city_id"].fillna("")) == ["ca", "cb", "cc", ""]
+    assert list(ap["coach_ids"].fillna("")) == ["f1", "f2", "f1", ""]
+    assert list(ap["coaches"].fillna("")) == ["Fran Coach", "Gil Coach", "Fran Coach", ""]
+    assert list(ap["delegation"])[-1] == "support"
+    assert "cc-p" not in ap["members"].iloc[2].split(";")  # gone home
 
 
 def test_delegations_show_where_each_member_goes() -> None:
@@ -193,7 +204,8 @@ def test_an_empty_plan_gives_empty_frames_with_the_same_columns() -> None:
     assert list(empty) == list(full)
     for name in full:
         assert list(empty[name].columns) == list(full[name].columns), name
-    assert len(empty["agenda"]) == 0 and len(empty["itineraries"]) == 0
+    # Only the breaks, which are on the programme whatever the plan.
+    assert list(empty["agenda"]["kind"]) == ["break"] and len(empty["itineraries"]) == 0
     assert pd.api.types.is_datetime64_any_dtype(empty["itineraries"]["start"])
     assert empty["delegations"].iloc[:, 5:].isna().all().all()
 

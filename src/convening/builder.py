@@ -121,8 +121,14 @@ class EventBuilder:
         accessible: bool = False,
         arrives: dt.datetime | None = None,
         departs: dt.datetime | None = None,
+        away: Iterable[str] | str = (),
+        attends: Iterable[str] | str | None = None,
     ) -> Participant:
-        """Add a participant (``city_id`` ``None`` for people outside every delegation)."""
+        """Add a participant (``city_id`` ``None`` for people outside every delegation).
+
+        ``away`` lists slot ids the person is not at; ``attends`` the kinds of
+        slot they take a place in (``None``: all, or plenary alone for staff).
+        """
         return self._add(
             "participants",
             Participant(
@@ -137,6 +143,8 @@ class EventBuilder:
                 accessible,
                 arrives,
                 departs,
+                away,
+                attends,
             ),
         )
 
@@ -145,10 +153,17 @@ class EventBuilder:
         return self._add("rooms", Room(room_id, name, capacity, accessible))
 
     def add_slot(
-        self, slot_id: str, start: dt.datetime, end: dt.datetime, kind: SlotKind | str
+        self,
+        slot_id: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        kind: SlotKind | str,
+        *,
+        title: str | None = None,
+        location: str | None = None,
     ) -> Slot:
-        """Add a time slot of one kind."""
-        return self._add("slots", Slot(slot_id, start, end, kind))
+        """Add a time slot of one kind (a ``title`` and ``location`` name a break or meal)."""
+        return self._add("slots", Slot(slot_id, start, end, kind, title, location))
 
     def add_session(
         self,
@@ -193,8 +208,9 @@ class EventBuilder:
         departures: int = 1,
         meeting_point: str | None = None,
         description: str | None = None,
+        leaders: Iterable[str] | str = (),
     ) -> Tour:
-        """Add a tour taking ``capacity`` riders per departure."""
+        """Add a tour taking ``capacity`` riders per departure (``leaders`` ride it)."""
         return self._add(
             "tours",
             Tour(
@@ -207,6 +223,7 @@ class EventBuilder:
                 departures,
                 meeting_point,
                 description,
+                leaders,
             ),
         )
 

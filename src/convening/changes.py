@@ -633,11 +633,17 @@ def _seen(plan: Plan, pid: str, slots: list[Slot]) -> tuple[Any, ...]:
                 item.topic,
                 tuple(event.person_label(m) for m in item.members if m != pid),
             )
+        elif pid in item.coaches:
+            # A coach's calendar shows every table of their group and its city.
+            details = tuple(
+                (t.number, event.city_by_id[t.city_id].label if t.city_id else None)
+                for t in plan.coached_by(pid, slot.slot_id)
+            )
         else:
             city = event.city_by_id.get(item.city_id or "")
             details = (
                 city.label if city else None,
-                event.person_label(item.coach) if item.coach else None,
+                tuple(event.person_label(c) for c in item.coaches),
             )
         out.append(
             (

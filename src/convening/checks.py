@@ -23,7 +23,16 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from convening.errors import Problem, ProblemLog
-from convening.model import Role, RuleKind, SessionKind, Slot, SlotKind, unchecked_event
+from convening.model import (
+    ATTENDS_WORDS,
+    Role,
+    RuleKind,
+    SessionKind,
+    Slot,
+    SlotKind,
+    unchecked_event,
+)
+from convening.sheets import SHEETS
 
 if TYPE_CHECKING:
     from convening.model import Event, Participant
@@ -112,6 +121,7 @@ def check_event(
         # Without some slot rows, runs have fewer slots than the planner gave them.
         _check_capacity(counting, out, all_slots="slots" not in known_broken)
         _check_presenters(counting, out)
+        _check_leaders(counting, out)
         _check_networking_rules(counting, out)
     return sorted(out.problems, key=Problem.sort_key)
 
@@ -172,7 +182,14 @@ def _countable(
         )
         for s in event.sessions
     )
-    tours = tuple(attrs.evolve(t, slot_id=pin(t.slot_id, "tour")) for t in event.tours)
+    tours = tuple(
+        attrs.evolve(
+            t,
+            slot_id=pin(t.slot_id, "tour"),
+            leaders=tuple(dict.fromkeys(p for p in t.leaders if p in people)),
+        )
+        for t in event.tours
+    )
     rules = tuple(
         r
         for r in event.networking_rules
@@ -190,14 +207,7 @@ def _countable(
     return unchecked_event(**fields)
 
 
-_ID_OF = {
-    "cities": "city_id",
-    "participants": "participant_id",
-    "rooms": "room_id",
-    "slots": "slot_id",
-    "sessions": "session_id",
-    "tours": "tour_id",
-}
+_ID_OF = {s.name: s.id_column for s in SHEETS if s.id_column is not None}
 
 
 def _without(event: Event, bad_items: Mapping[str, list[Any]]) -> Event:
@@ -211,83 +221,9 @@ def _without(event: Event, bad_items: Mapping[str, list[Any]]) -> Event:
 
 # -- types (for events built in code) -------------------------------------------------------
 
-_STR = (str,)
-_OPT_STR = (str, type(None))
-_INT = (int,)
-_OPT_INT = (int, type(None))
-_OPT_NUM = (int, float, type(None))
-_BOOL = (bool,)
-_TIME = (dt.datetime,)
-_OPT_TIME = (dt.datetime, type(None))
-_STRS = (tuple,)
-
-_FIELD_TYPES: dict[str, tuple[str, dict[str, tuple[type, ...]]]] = {
-    "cities": (
-        "cities",
-        {
-            "city_id": _STR,
-            "name": _STR,
-            "state": _STR,
-            "topics": _STRS,
-            "population": _OPT_INT,
-            "region": _OPT_STR,
-            "latitude": _OPT_NUM,
-            "longitude": _OPT_NUM,
-        },
-    ),
-    "participants": (
-        "participants",
-        {
-            "participant_id": _STR,
-            "name": _STR,
-            "city_id": _OPT_STR,
-            "role": (Role,),
-            "title": _OPT_STR,
-            "organization": _OPT_STR,
-            "email": _OPT_STR,
-            "topics": _STRS,
-            "accessible": _BOOL,
-            "arrives": _OPT_TIME,
-            "departs": _OPT_TIME,
-        },
-    ),
-    "rooms": ("rooms", {"room_id": _STR, "name": _STR, "capacity": _INT, "accessible": _BOOL}),
-    "slots": ("slots", {"slot_id": _STR, "start": _TIME, "end": _TIME, "kind": (SlotKind,)}),
-    "sessions": (
-        "sessions",
-        {
-            "session_id": _STR,
-            "title": _STR,
-            "kind": (SessionKind,),
-            "topic": _OPT_STR,
-            "presenters": _STRS,
-            "slot_id": _OPT_STR,
-            "room_id": _OPT_STR,
-            "offered": _INT,
-            "capacity": _OPT_INT,
-            "description": _OPT_STR,
-        },
-    ),
-    "tours": (
-        "tours",
-        {
-            "tour_id": _STR,
-            "title": _STR,
-            "capacity": _INT,
-            "slot_id": _OPT_STR,
-            "walking": _BOOL,
-            "topic": _OPT_STR,
-            "departures": _INT,
-            "meeting_point": _OPT_STR,
-            "description": _OPT_STR,
-        },
-    ),
-    "preferences": ("preferences", {"participant_id": _STR, "item_id": _STR, "rank": _INT}),
-    "networking": ("networking", {"slot_id": _STR, "table_size": _INT}),
-    "networking_rules": (
-        "networking_rules",
-        {"rule": (RuleKind,), "participant_id": _STR, "other_id": _OPT_STR, "slot_id": _OPT_STR},
-    ),
+#: The Python types of each sheet's columns, by sheet (= Event attribute).
+_FIELD_TYPES: dict[str, dict[str, tuple[type, ...]]] = {
+    s.name: s.python_types() for s in SHEETS if s.model is not None
 }
 
 _TYPE_WORDS = {
@@ -320,8 +256,8 @@ def _check_types(event: Event, out: ProblemLog) -> dict[str, list[Any]]:
             out.error("must be text", "event", None, key, getattr(event, key))
     if not isinstance(event.venue, (str, type(None))):
         out.error("must be text", "event", None, "venue", event.venue)
-    for attr, (sheet, fields) in _FIELD_TYPES.items():
-        for index, item in enumerate(getattr(event, attr)):
+    for sheet, fields in _FIELD_TYPES.items():
+        for index, item in enumerate(getattr(event, sheet)):
             row = _row_of(item, index)
             for name, types in fields.items():
                 value = getattr(item, name, None)
@@ -332,10 +268,10 @@ def _check_types(event: Event, out: ProblemLog) -> dict[str, list[Any]]:
                     if isinstance(value, dt.datetime) and value.tzinfo is not None:
                         wanted = "a local wall-clock time without a time zone"
                     out.error(f"must be {wanted}", sheet, row, name, value)
-                    bad.setdefault(attr, []).append(item)
-                elif types is _STRS and not all(isinstance(v, str) for v in value or ()):
+                    bad.setdefault(sheet, []).append(item)
+                elif tuple in types and not all(isinstance(v, str) for v in value or ()):
                     out.error("must be a list of text", sheet, row, name, value)
-                    bad.setdefault(attr, []).append(item)
+                    bad.setdefault(sheet, []).append(item)
     return bad
 
 
@@ -403,12 +339,13 @@ def _check_limits(event: Event, out: ProblemLog) -> None:
     """Report text, numbers, times and ids that no file, calendar or solve could take."""
     for key in ("name", "host_city", "timezone", "venue"):
         _check_text(getattr(event, key), key, out, "event", None, key)
-    for attr, (sheet, fields) in _FIELD_TYPES.items():
+    for attr, fields in _FIELD_TYPES.items():
+        sheet = attr
         for index, item in enumerate(getattr(event, attr)):
             row = _row_of(item, index)
             for name, types in fields.items():
                 value = getattr(item, name, None)
-                if str in types or types is _STRS:
+                if str in types or tuple in types:
                     for text in value if isinstance(value, tuple) else (value,):
                         _check_text(text, name, out, sheet, row, name)
             for name in _LIMITED_COUNTS.get(attr, ()):
@@ -520,13 +457,8 @@ def _check_event_sheet(event: Event, out: ProblemLog, broken: Mapping[str, set[s
 
 # -- ids ------------------------------------------------------------------------------------
 
-_TABLES: tuple[tuple[str, str, str], ...] = (
-    ("cities", "cities", "city_id"),
-    ("participants", "participants", "participant_id"),
-    ("rooms", "rooms", "room_id"),
-    ("slots", "slots", "slot_id"),
-    ("sessions", "sessions", "session_id"),
-    ("tours", "tours", "tour_id"),
+_TABLES: tuple[tuple[str, str, str], ...] = tuple(
+    (sheet, sheet, column) for sheet, column in _ID_OF.items()
 )
 
 
@@ -601,7 +533,13 @@ def _check_references(
         ref(s.slot_id, "sessions", row, "slot_id", "slots", "slot")
         ref(s.room_id, "sessions", row, "room_id", "rooms", "room")
     for i, t in enumerate(event.tours):
-        ref(t.slot_id, "tours", _row_of(t, i), "slot_id", "slots", "slot")
+        row = _row_of(t, i)
+        ref(t.slot_id, "tours", row, "slot_id", "slots", "slot")
+        for leader in t.leaders:
+            ref(leader, "tours", row, "leaders", "participants", "participant")
+        if len(set(t.leaders)) != len(t.leaders):
+            out.error("a leader is listed twice", "tours", row, "leaders", ";".join(t.leaders))
+    _check_attends_and_away(event, ids, broken, out)
     items = ids["sessions"] | ids["tours"]
     seen_pairs: dict[tuple[str, str], int] = {}
     presenting = {s.session_id: frozenset(s.presenters) for s in event.sessions}
@@ -713,6 +651,53 @@ def _check_references(
                     "slot_id",
                     rule.slot_id,
                 )
+
+
+def _check_attends_and_away(
+    event: Event, ids: dict[str, set[str]], broken: Mapping[str, set[str]], out: ProblemLog
+) -> None:
+    """Words of ``attends`` and slot ids of ``away``."""
+    words = ", ".join(ATTENDS_WORDS)
+    for i, p in enumerate(event.participants):
+        row = _row_of(p, i)
+        for word in p.attends or ():
+            if word not in ATTENDS_WORDS:
+                out.error(
+                    f"not a kind of slot a person attends; use {words}",
+                    "participants",
+                    row,
+                    "attends",
+                    word,
+                )
+        given = set(p.attends or ())
+        for alone in ("all", "none"):
+            if alone in given and len(given) > 1:
+                out.error(
+                    f"{alone} stands alone; list kinds, or write {alone} only",
+                    "participants",
+                    row,
+                    "attends",
+                    ";".join(p.attends or ()),
+                )
+        for slot_id in p.away:
+            if slot_id in ids["slots"] or slot_id in broken.get("slots", ()):
+                continue
+            if slot_id in ids["sessions"] or slot_id in ids["tours"]:
+                what = "session" if slot_id in ids["sessions"] else "tour"
+                out.error(
+                    f"this is a {what}, not a slot; away lists the slot ids of the slots "
+                    "sheet the person is not at",
+                    "participants",
+                    row,
+                    "away",
+                    slot_id,
+                )
+            else:
+                out.error(
+                    "no slot with this id in the slots sheet", "participants", row, "away", slot_id
+                )
+        if len(set(p.away)) != len(p.away):
+            out.error("a slot is listed twice", "participants", row, "away", ";".join(p.away))
 
 
 # -- numbers --------------------------------------------------------------------------------
@@ -1006,6 +991,16 @@ def _check_attendance(event: Event, out: ProblemLog) -> None:
                 "arrives" if p.arrives is not None else "departs",
                 p.participant_id,
             )
+        for kind in sorted(p.attended_kinds):
+            here = [s for s in event.slots_of(kind) if p.is_present(s)]
+            if here and all(s.slot_id in p.away for s in here):
+                out.warning(
+                    f"away in every {kind} slot, yet attends {kind}; check away and attends",
+                    "participants",
+                    row,
+                    "away",
+                    ";".join(p.away),
+                )
         if p.role == "facilitator" and p.city_id is not None:
             out.warning(
                 "a facilitator listed with a city sits with that city's delegation and coaches "
@@ -1104,7 +1099,6 @@ def _check_capacity(event: Event, out: ProblemLog, *, all_slots: bool = True) ->
                     s.room_id,
                 )
     _check_tour_capacity(event, out, slot_rows)
-    _check_action_planning(event, out, slot_rows)
 
 
 def _blame_room_pins(
@@ -1300,23 +1294,6 @@ def _are_present(count: int) -> str:
     return f"{_count(count, 'person is', 'people are')} present"
 
 
-def _check_action_planning(event: Event, out: ProblemLog, slot_rows: dict[str, int]) -> None:
-    for slot in event.slots_of("action_planning"):
-        present = event.present(slot)
-        coaches = sum(1 for p in present if p.is_coach)
-        tables = len({p.city_id for p in present if p.city_id is not None})
-        if coaches > tables:
-            out.error(
-                f"{_count(coaches, 'facilitator is', 'facilitators are')} present but only "
-                f"{_count(tables, 'delegation', 'delegations')}; each facilitator coaches one "
-                "delegation's table",
-                "slots",
-                slot_rows[slot.slot_id],
-                "slot_id",
-                slot.slot_id,
-            )
-
-
 def _check_presenters(event: Event, out: ProblemLog) -> None:
     slots = event.slot_by_id
     people = event.participant_by_id
@@ -1328,9 +1305,10 @@ def _check_presenters(event: Event, out: ProblemLog) -> None:
         slot = slots[s.slot_id]
         for pid in s.presenters:
             pinned[pid].append((s, row))
-            if not people[pid].is_present(slot):
+            if not people[pid].is_at(slot):
                 out.error(
-                    f"presenter {pid} is not at the event during pinned slot {slot.slot_id}",
+                    f"presenter {pid} {_not_at(people[pid], slot)} during pinned slot "
+                    f"{slot.slot_id}",
                     "sessions",
                     row,
                     "presenters",
@@ -1347,6 +1325,77 @@ def _check_presenters(event: Event, out: ProblemLog) -> None:
                         "presenters",
                         pid,
                     )
+
+
+def _not_at(person: Participant, slot: Slot) -> str:
+    """Why a person is not at ``slot``: ``"is away"`` or ``"is not at the event"``."""
+    if person.is_present(slot) and slot.slot_id in person.away:
+        return f"is away (participants row {person.row}, away)"
+    return "is not at the event"
+
+
+def _check_leaders(event: Event, out: ProblemLog) -> None:
+    """Tour leaders who cannot be on their tour: away, absent, double-booked, or on foot."""
+    slots = event.slot_by_id
+    people = event.participant_by_id
+    tour_slots = event.slots_of("tour")
+    pinned: dict[tuple[str, str], tuple[str, int]] = {}
+    doubled: set[str] = set()
+    for i, t in enumerate(event.tours):
+        row = _row_of(t, i)
+        for pid in t.leaders:
+            person = people[pid]
+            if t.walking and person.accessible:
+                out.error(
+                    f"leader {pid} needs step-free access but this is a walking tour",
+                    "tours",
+                    row,
+                    "leaders",
+                    pid,
+                )
+            if t.slot_id is not None:
+                slot = slots[t.slot_id]
+                if not person.is_at(slot):
+                    out.error(
+                        f"leader {pid} {_not_at(person, slot)} during tour slot {slot.slot_id}",
+                        "tours",
+                        row,
+                        "leaders",
+                        pid,
+                    )
+                other = pinned.get((pid, t.slot_id))
+                if other is not None:
+                    out.error(
+                        f"leader {pid} also leads tour {other[0]} (row {other[1]}) in tour slot "
+                        f"{t.slot_id}",
+                        "tours",
+                        row,
+                        "leaders",
+                        pid,
+                    )
+                    doubled.add(pid)
+                else:
+                    pinned[(pid, t.slot_id)] = (t.tour_id, row)
+            elif tour_slots and not any(person.is_at(k) for k in tour_slots):
+                out.error(
+                    f"leader {pid} is away or not at the event in every tour slot",
+                    "tours",
+                    row,
+                    "leaders",
+                    pid,
+                )
+    for pid, tours in event.leading.items():
+        at = [k for k in tour_slots if people[pid].is_at(k)]
+        if len(tours) > len(at) and at and pid not in doubled:
+            t = event.tour_by_id[tours[-1]]
+            out.error(
+                f"leader {pid} leads {len(tours)} tours but is at only {len(at)} tour slots, "
+                "and leads one tour per slot",
+                "tours",
+                t.row if isinstance(t.row, int) else 0,
+                "leaders",
+                pid,
+            )
 
 
 def _check_networking_rules(event: Event, out: ProblemLog) -> None:

@@ -33,7 +33,8 @@ from typing import Any
 import attrs
 
 from convening.errors import ConveningError, InfeasibleError
-from convening.model import Event, RuleKind, SlotKind
+from convening.model import Event, RuleKind
+from convening.sheets import SHEETS
 
 __all__ = [
     "Change",
@@ -55,6 +56,8 @@ _RULE_OF = {
     "room-pin": "pinned-room",
     "presenter": "presenter-absent",
     "window": "not-present",
+    "away": "not-present",
+    "leader": "leader-absent",
     "offered": "session-offered",
     "room-capacity": "room-capacity",
     "session-capacity": "session-capacity",
@@ -68,6 +71,7 @@ _RULE_PRIORITY = (
     "pinned-slot",
     "pinned-room",
     "presenter-absent",
+    "leader-absent",
     "not-present",
     "session-offered",
     "room-capacity",
@@ -95,12 +99,11 @@ _MAX_TRIES = 6
 # -- results --------------------------------------------------------------------------------------
 
 
+#: The Event attribute and id column of each sheet a change may touch.
 _SHEETS = {
-    "sessions": ("sessions", "session_id"),
-    "rooms": ("rooms", "room_id"),
-    "tours": ("tours", "tour_id"),
-    "participants": ("participants", "participant_id"),
-    "networking_rules": ("networking_rules", None),
+    s.name: (s.name, s.id_column)
+    for s in SHEETS
+    if s.name in ("sessions", "rooms", "tours", "participants", "networking_rules")
 }
 
 
@@ -342,7 +345,6 @@ def explain_infeasibility(event: Event, *, time_limit: float = 30.0, seed: int =
         others = frozenset().union(*(d for j, d in enumerate(drops) if j != i))
         relaxations = _relaxations(event, part, core.guards, others, checker)
         conflicts.append(_conflict(event, part, core, relaxations))
-    conflicts.extend(_action_planning(event))
     cut_short |= checker.cut_short
     feasible = not conflicts and not unknown
     explanation = Explanation(feasible, conflicts, cut_short or (unknown and not conflicts))
@@ -459,8 +461,6 @@ class _Checker:
 
     def everywhere(self, event: Event, drop: Collection[Guard], changes: Sequence[Change]) -> bool:
         """Whether every part of ``event`` the changes touch has a plan (``drop`` ped rules aside)."""
-        if _action_planning(event):
-            return False
         touched = _touched(event, changes)
         return all(
             self.part(event, p, drop)
@@ -583,6 +583,16 @@ def _candidates(
                 break
     elif kind == "window":
         yield from _window_candidates(event, guard[1], works)
+    elif kind == "away":
+        person = event.participant_by_id[guard[1]]
+        rest = tuple(k for k in person.away if k != guard[2])
+        change = Change("participants", person.participant_id, "away", rest)
+        if works([change]):
+            yield Relaxation(
+                f"{person.participant_id} is at slot {guard[2]} after all (remove it from "
+                f"away, {_at(event, 'participants', person)})",
+                (change,),
+            )
     elif kind == "networking-rule":
         rule = event.networking_rules[int(guard[1])]
         yield Relaxation(
@@ -770,6 +780,16 @@ def _conflict(event: Event, part: str, core: Any, relaxations: tuple[Relaxation,
             clauses.append(
                 f"{g[1]} ({row('participants', person)}) is at the event only {_span(person)}"
             )
+        elif kind == "away":
+            person = event.participant_by_id[g[1]]
+            clauses.append(f"{g[1]} ({row('participants', person)}, away) is away in slot {g[2]}")
+        elif kind == "leader":
+            t = event.tour_by_id[g[2]]
+            person = event.participant_by_id[g[1]]
+            clauses.append(
+                f"{g[1]} ({row('participants', person)}) leads tour {g[2]} "
+                f"({row('tours', t)}, leaders)"
+            )
         elif kind == "room-capacity":
             room = event.room_by_id[g[1]]
             clauses.append(f"room {g[1]} ({row('rooms', room)}) seats {room.capacity}")
@@ -869,29 +889,3 @@ def _setting(event: Event, part: str) -> tuple[str, str, str]:
         "and two members of one delegation never share a table",
         "delegation-apart",
     )
-
-
-def _action_planning(event: Event) -> list[Conflict]:
-    """More facilitators present than delegations to coach (the counting check, restated)."""
-    out = []
-    for slot in event.slots_of(SlotKind.ACTION_PLANNING):
-        present = event.present(slot)
-        coaches = [p for p in present if p.is_coach]
-        cities = {p.city_id for p in present if p.city_id is not None}
-        if len(coaches) <= len(cities):
-            continue
-        rows = tuple(sorted(("participants", _row(event, "participants", p)) for p in coaches))
-        out.append(
-            Conflict(
-                rule="coach",
-                rules=("coach", "one-coach-per-table"),
-                part=f"action_planning:{slot.slot_id}",
-                message=(
-                    f"In action-planning slot {slot.slot_id}: {len(coaches)} facilitators are "
-                    f"present ({', '.join(p.participant_id for p in coaches)}) but only "
-                    f"{len(cities)} delegations; each facilitator coaches one delegation's table."
-                ),
-                rows=rows,
-            )
-        )
-    return out

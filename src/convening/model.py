@@ -96,6 +96,22 @@ def _tuple_of_str(value: Iterable[str] | str | None) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _attends_words(value: Iterable[str] | str | None) -> tuple[str, ...] | None:
+    """``attends`` words in their usual spelling (case, blanks and hyphens do not matter);
+    nothing given stays ``None`` (the role's default applies)."""
+    words = _tuple_of_str(value)
+    if not words:
+        return None
+    return tuple(
+        "_".join(w.lower().replace("-", " ").split()) if isinstance(w, str) else w for w in words
+    )
+
+
+#: The kinds of slot a person may take a place in (``attends``), with ``all`` and ``none``.
+ATTENDABLE_KINDS = ("plenary", "breakout", "tour", "networking", "action_planning")
+ATTENDS_WORDS = (*ATTENDABLE_KINDS, "all", "none")
+
+
 def _enum(kind: type[StrEnum], value: Any) -> Any:
     """Convert known names to the enum, leaving anything else for the checks to report."""
     if isinstance(value, str):
@@ -182,6 +198,13 @@ class Participant:
         only, no walking tours.
     arrives, departs
         When the person arrives and leaves (``None``: the whole event).
+    away
+        Slot ids the person is not at (a call, another commitment).
+    attends
+        The kinds of slot the person takes a place in (among ``plenary``,
+        ``breakout``, ``tour``, ``networking``, ``action_planning``), or
+        ``("all",)`` or ``("none",)``; ``None`` (not given): every kind, except
+        ``plenary`` alone for staff, who work the event rather than attend it.
     """
 
     participant_id: str
@@ -195,7 +218,22 @@ class Participant:
     accessible: bool = False
     arrives: dt.datetime | None = None
     departs: dt.datetime | None = None
+    away: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    attends: tuple[str, ...] | None = attrs.field(default=None, converter=_attends_words)
     row: int | None = _row()
+
+    @property
+    def attended_kinds(self) -> frozenset[SlotKind]:
+        """The kinds of activity slot the person takes a place in (``attends`` resolved).
+
+        Words that are not kinds are left out here; the checks report them.
+        """
+        words = self.attends
+        if words is None:
+            words = ("plenary",) if self.role is Role.STAFF else ("all",)
+        if "all" in words:
+            return frozenset(SlotKind(k) for k in ATTENDABLE_KINDS)
+        return frozenset(SlotKind(w) for w in words if w in ATTENDABLE_KINDS)
 
     @property
     def is_coach(self) -> bool:
@@ -207,10 +245,25 @@ class Participant:
         return self.role is Role.FACILITATOR and self.city_id is None
 
     def is_present(self, slot: Slot) -> bool:
-        """Whether the person is at the event for the whole of ``slot``."""
+        """Whether the person has arrived by ``slot``'s start and not left before its end."""
         if self.arrives is not None and self.arrives > slot.start:
             return False
         return not (self.departs is not None and self.departs < slot.end)
+
+    def is_at(self, slot: Slot) -> bool:
+        """Whether the person is at the event for ``slot``: arrived, not left, not away."""
+        return self.is_present(slot) and slot.slot_id not in self.away
+
+    def takes_place(self, slot: Slot) -> bool:
+        """Whether the person needs a place in ``slot``: at the event then, and its kind attended.
+
+        Presenters and tour leaders are in their own session or tour whatever
+        their ``attends``; that is a matter of the plan, not of this test. A
+        break is taken by everyone at the event then.
+        """
+        if not self.is_at(slot):
+            return False
+        return slot.kind is SlotKind.BREAK or slot.kind in self.attended_kinds
 
 
 @attrs.frozen
@@ -248,13 +301,26 @@ class Slot:
         Local wall-clock times.
     kind
         See :class:`SlotKind`.
+    title
+        What the programme calls it, e.g. ``"Registration and breakfast"``.
+    location
+        Where it happens when that is not the venue, e.g. a restaurant.
     """
 
     slot_id: str
     start: dt.datetime
     end: dt.datetime
     kind: SlotKind = attrs.field(converter=_to_slot_kind)
+    title: str | None = None
+    location: str | None = None
     row: int | None = _row()
+
+    @property
+    def label(self) -> str:
+        """The slot's title, else its kind in words (``"Action planning"``)."""
+        if self.title:
+            return self.title
+        return str(self.kind).replace("_", " ").capitalize()
 
     def overlaps(self, other: Slot) -> bool:
         """Whether the two slots share any time."""
@@ -327,6 +393,9 @@ class Tour:
         ``capacity * departures``.
     meeting_point, description
         Free text for calendars.
+    leaders
+        Participant ids who lead the tour (e.g. host-city staff): they ride it
+        and take its seats, whatever their ``attends``.
     """
 
     tour_id: str
@@ -338,6 +407,7 @@ class Tour:
     departures: int = 1
     meeting_point: str | None = None
     description: str | None = None
+    leaders: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     row: int | None = _row()
 
     @property
@@ -533,10 +603,39 @@ class Event:
         return tuple(sorted((s for s in self.slots if s.kind is kind), key=Slot.sort_key))
 
     def present(self, slot: Slot | str) -> tuple[Participant, ...]:
-        """The participants at the event for the whole of ``slot``."""
+        """The participants who take a place in ``slot`` (:meth:`Participant.takes_place`).
+
+        They are at the event then (arrivals, departures, ``away``) and attend
+        the slot's kind. Presenters and tour leaders outside this set are still
+        in their own session or tour (:meth:`leads_or_presents`).
+        """
         if isinstance(slot, str):
             slot = self.slot_by_id[slot]
-        return tuple(p for p in self.participants if p.is_present(slot))
+        return tuple(p for p in self.participants if p.takes_place(slot))
+
+    @cached_property
+    def presenting(self) -> Mapping[str, tuple[str, ...]]:
+        """Session ids each participant presents."""
+        out: dict[str, list[str]] = {}
+        for s in self.sessions:
+            for pid in s.presenters:
+                out.setdefault(pid, []).append(s.session_id)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def leading(self) -> Mapping[str, tuple[str, ...]]:
+        """Tour ids each participant leads."""
+        out: dict[str, list[str]] = {}
+        for t in self.tours:
+            for pid in t.leaders:
+                out.setdefault(pid, []).append(t.tour_id)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def leads_or_presents(self, participant_id: str, activity_id: str) -> bool:
+        """Whether the person presents session ``activity_id`` or leads tour ``activity_id``."""
+        return activity_id in self.presenting.get(
+            participant_id, ()
+        ) or activity_id in self.leading.get(participant_id, ())
 
     def table_size(self, slot_id: str) -> int:
         """The most people at one table in networking slot ``slot_id``."""

@@ -133,8 +133,9 @@ class Table:
         A conversation starter shared by the people seated (networking).
     city_id
         The delegation the table belongs to (action planning).
-    coach
-        The facilitator coaching it (action planning); also among ``members``.
+    coaches
+        The facilitators coaching it (action planning), sorted. A coach works a
+        group of tables, so coaches are not among ``members``.
     """
 
     slot_id: str
@@ -143,12 +144,17 @@ class Table:
     members: tuple[str, ...] = attrs.field(converter=_sorted_ids)
     topic: str | None = None
     city_id: str | None = None
-    coach: str | None = None
+    coaches: tuple[str, ...] = attrs.field(default=(), converter=_sorted_ids)
 
     @property
     def activity_id(self) -> str:
         """The id a table gets in itineraries, e.g. ``s006-t03``."""
         return f"{self.slot_id}-t{self.number:02d}"
+
+    @property
+    def coach(self) -> str | None:
+        """The table's first coach (``None`` when it has none)."""
+        return self.coaches[0] if self.coaches else None
 
 
 @attrs.frozen
@@ -163,7 +169,7 @@ class ItineraryRow:
     kind: ActivityKind
     title: str
     location: str
-    table: int | None
+    table: int | str | None
 
 
 @attrs.frozen(eq=False)
@@ -199,7 +205,22 @@ class Plan:
         for table in self.tables:
             for pid in table.members:
                 out.setdefault((pid, table.slot_id), []).append(table)
+        # Coaching a group of tables is one activity: the coach's first table stands for it.
+        for (pid, slot_id), tables in sorted(self._coaching.items()):
+            out.setdefault((pid, slot_id), []).append(tables[0])
         return out
+
+    @cached_property
+    def _coaching(self) -> dict[tuple[str, str], list[Table]]:
+        out: dict[tuple[str, str], list[Table]] = {}
+        for table in sorted(self.tables, key=lambda t: (t.slot_id, t.number)):
+            for pid in table.coaches:
+                out.setdefault((pid, table.slot_id), []).append(table)
+        return out
+
+    def coached_by(self, participant_id: str, slot_id: str) -> list[Table]:
+        """The tables ``participant_id`` coaches in ``slot_id``, by number."""
+        return list(self._coaching.get((participant_id, slot_id), []))
 
     def activities_of(self, participant_id: str, slot_id: str) -> list[Run | Table]:
         """What ``participant_id`` does in ``slot_id`` (one item in a valid plan)."""
@@ -226,6 +247,14 @@ class Plan:
             return "Action planning: support"
         label = f"Networking, table {item.number}"
         return f"{label} ({item.topic})" if item.topic else label
+
+    def title_for(self, participant_id: str, item: Run | Table) -> str:
+        """The title ``participant_id`` sees: a coach's names the tables of their group."""
+        if isinstance(item, Table) and participant_id in item.coaches:
+            numbers = [str(t.number) for t in self.coached_by(participant_id, item.slot_id)]
+            tables = f"table {numbers[0]}" if len(numbers) == 1 else "tables " + ", ".join(numbers)
+            return f"Action planning: coaching {tables}"
+        return self.title_of(item)
 
     def location_of(self, item: Run | Table) -> str:
         """Where a person goes for a run or table."""
@@ -268,7 +297,7 @@ class Plan:
                     "members": list(t.members),
                     "topic": t.topic,
                     "city_id": t.city_id,
-                    "coach": t.coach,
+                    "coaches": list(t.coaches),
                 }
                 for t in self.tables
             ],
@@ -302,7 +331,7 @@ class Plan:
             return cls(
                 event,
                 runs=[Run(**r) for r in data["runs"]],
-                tables=[Table(**t) for t in data["tables"]],
+                tables=[Table(**_table_fields(t)) for t in data["tables"]],
                 status=SolveStatus(data["status"]),
                 metrics=dict(data["metrics"]),
             )
@@ -321,6 +350,11 @@ class Plan:
         items.sort(key=lambda x: (pos.get(x[0], len(pos)), order[x[1]], _act_id(x[2])))
         for pid, slot_id, act in items:
             slot = slots[slot_id]
+            table: int | str | None = act.number if isinstance(act, Table) else None
+            if isinstance(act, Table) and pid in act.coaches:
+                numbers = [t.number for t in self.coached_by(pid, slot_id)]
+                table = numbers[0] if len(numbers) == 1 else ";".join(map(str, numbers))
+            title = self.title_for(pid, act)
             yield ItineraryRow(
                 participant_id=pid,
                 slot_id=slot_id,
@@ -328,9 +362,9 @@ class Plan:
                 end=slot.end,
                 activity_id=_act_id(act),
                 kind=act.kind,
-                title=self.title_of(act),
+                title=title,
                 location=self.location_of(act),
-                table=act.number if isinstance(act, Table) else None,
+                table=table,
             )
 
 
@@ -430,6 +464,15 @@ def _plain(value: Any) -> Any:
     if isinstance(value, bool | int | float | str) or value is None:
         return value
     return str(value)
+
+
+def _table_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A table's stored fields; plans written before coaching groups name one ``coach``."""
+    fields = dict(data)
+    if "coach" in fields:
+        coach = fields.pop("coach")
+        fields.setdefault("coaches", [coach] if coach else [])
+    return fields
 
 
 def _act_id(item: Run | Table) -> str:

@@ -47,8 +47,18 @@ RULES: dict[str, str] = {
     "run-room": "session runs have a room; tour runs have none",
     "break-slot": "nobody is scheduled in a break",
     # Everyone's time.
-    "not-present": "nobody is scheduled at a slot they are not at the event for",
-    "one-activity-per-slot": "everyone present at an activity slot has exactly one activity in it",
+    "not-present": (
+        "nobody is scheduled at a slot they are not at the event for (arrivals, departures, "
+        "away), presenters and tour leaders included"
+    ),
+    "no-place": (
+        "nobody is scheduled in a slot of a kind they do not attend (attends), except "
+        "presenters and tour leaders in their own session or tour"
+    ),
+    "one-activity-per-slot": (
+        "everyone who takes a place in an activity slot (at the event then, and attending "
+        "its kind) has exactly one activity in it, and nobody has two"
+    ),
     # Sessions.
     "session-offered": "each session runs exactly `offered` times",
     "pinned-slot": "a session or tour pinned to a slot runs in that slot",
@@ -57,6 +67,7 @@ RULES: dict[str, str] = {
     "room-capacity": "a run's attendees never exceed its room's capacity",
     "session-capacity": "a run's attendees never exceed its session's capacity",
     "presenter-absent": "presenters are in their own session whenever it runs",
+    "leader-absent": "tour leaders ride their own tour (and so no other tour of that slot)",
     "repeat-session": "a participant attends a session at most once, unless presenting it",
     # Tours and step-free access.
     "tour-runs": "each tour runs exactly once",
@@ -74,7 +85,7 @@ RULES: dict[str, str] = {
     "delegation-apart": "two members of one delegation never share a networking table",
     "delegation-table": (
         "in action planning each delegation present sits together at its own table, "
-        "with nobody from outside it but its coach"
+        "with nobody from outside it (its coaches are listed apart, not seated)"
     ),
     "networking-together": "two people with a `together` rule sit at one networking table",
     "networking-apart": "two people with an `apart` rule never sit at one networking table",
@@ -82,8 +93,16 @@ RULES: dict[str, str] = {
         "hosts sit one per networking table: never two at a table, and every table has one "
         "when there are as many hosts as tables"
     ),
-    "coach": "each facilitator present at action planning coaches exactly one delegation's table",
-    "one-coach-per-table": "at most one facilitator sits at an action-planning table",
+    "coach": (
+        "the coaches of an action-planning table are facilitators who take a place in the "
+        "slot, and every such facilitator coaches at least one delegation table"
+    ),
+    "coach-groups": (
+        "when facilitators take a place in an action-planning slot, every delegation table "
+        "has a coach: with fewer facilitators than tables each table has one coach and each "
+        "facilitator a group of tables, group sizes differing by at most one; otherwise each "
+        "facilitator coaches one table and the tables' numbers of coaches differ by at most one"
+    ),
 }
 
 _ORDER = {code: i for i, code in enumerate(RULES)}
@@ -217,8 +236,9 @@ def _placed(event: Event, items: Iterable[_Item], found: list[Violation]) -> lis
     people = event.participant_by_id
     placed: list[_Item] = []
     for item in items:
-        who = item.attendees if isinstance(item, Run) else item.members
-        for pid in who:
+        who: tuple[str, ...] = item.attendees if isinstance(item, Run) else item.members
+        coaches: tuple[str, ...] = () if isinstance(item, Run) else item.coaches
+        for pid in (*who, *coaches):
             if pid not in people:
                 found.append(
                     Violation(
@@ -245,6 +265,9 @@ def _placed(event: Event, items: Iterable[_Item], found: list[Violation]) -> lis
             field = "attendees" if isinstance(item, Run) else "members"
             changes: dict[str, Any] = {field: tuple(known)}
             item = attrs.evolve(item, **changes)
+        if any(c not in people for c in coaches):
+            kept: dict[str, Any] = {"coaches": tuple(c for c in coaches if c in people)}
+            item = attrs.evolve(item, **kept)
         placed.append(item)
     return placed
 
@@ -388,9 +411,15 @@ def _check_people(
     for run in runs:
         for pid in run.attendees:
             doing[(pid, run.slot_id)].append(run.activity_id)
+    coaching: dict[tuple[str, str], list[str]] = defaultdict(list)
     for table in tables:
         for pid in table.members:
             doing[(pid, table.slot_id)].append(table.activity_id)
+        for pid in table.coaches:
+            coaching[(pid, table.slot_id)].append(table.activity_id)
+    # Coaching a group of tables is one activity.
+    for (pid, slot_id), coached in coaching.items():
+        doing[(pid, slot_id)].append("coaching " + ", ".join(sorted(coached)))
 
     for (pid, slot_id), activities in doing.items():
         slot = event.slot_by_id[slot_id]
@@ -406,16 +435,39 @@ def _check_people(
                     activities[0],
                 )
             )
-        elif not person.is_present(slot):
+        elif not person.is_at(slot):
+            why = "is away then" if person.is_present(slot) else "is not at the event then"
             found.append(
                 Violation(
                     "not-present",
-                    f"{pid} is scheduled at {what} in slot {slot_id} but is not at the event then",
+                    f"{pid} is scheduled at {what} in slot {slot_id} but {why}",
                     slot_id,
                     pid,
                     activities[0],
                 )
             )
+        elif not person.takes_place(slot):
+            for activity in activities:
+                if not event.leads_or_presents(pid, activity):
+                    found.append(
+                        Violation(
+                            "no-place",
+                            f"{pid} does not attend {slot.kind} slots but is scheduled at "
+                            f"{activity} in slot {slot_id}",
+                            slot_id,
+                            pid,
+                            activity,
+                        )
+                    )
+            if len(activities) > 1:
+                found.append(
+                    Violation(
+                        "one-activity-per-slot",
+                        f"{pid} has {len(activities)} activities in slot {slot_id}: {what}",
+                        slot_id,
+                        pid,
+                    )
+                )
 
     for slot in event.slots:
         if not slot.kind.is_activity:
@@ -560,6 +612,16 @@ def _check_tours(event: Event, runs: Sequence[Run], found: list[Violation]) -> N
                 )
             )
         for run in mine:
+            for pid in sorted(set(tour.leaders) - set(run.attendees)):
+                found.append(
+                    Violation(
+                        "leader-absent",
+                        f"{pid} leads tour {tour.tour_id} but is not on it in slot {run.slot_id}",
+                        run.slot_id,
+                        pid,
+                        tour.tour_id,
+                    )
+                )
             if tour.slot_id is not None and run.slot_id != tour.slot_id:
                 found.append(
                     Violation(
@@ -829,58 +891,117 @@ def _check_action_planning(event: Event, tables: Sequence[Table], found: list[Vi
                     )
                 )
 
-        # A delegation's table holds the delegation and at most one facilitator, its coach.
+        # A delegation's table holds the delegation alone; its coaches are listed apart.
         for table in mine:
-            facilitators = [pid for pid in table.members if people[pid].is_coach]
-            if table.city_id is not None:
-                for pid in table.members:
-                    person = people[pid]
-                    if person.city_id != table.city_id and not person.is_coach:
-                        found.append(
-                            Violation(
-                                "delegation-table",
-                                f"{pid} sits at delegation {table.city_id}'s table "
-                                f"{table.number} in slot {sid} but is not of that delegation",
-                                sid,
-                                pid,
-                                table.activity_id,
-                            )
-                        )
-                if len(facilitators) > 1:
+            if table.city_id is None:
+                continue
+            for pid in table.members:
+                person = people[pid]
+                if person.city_id != table.city_id:
                     found.append(
                         Violation(
-                            "one-coach-per-table",
-                            f"table {table.number} in slot {sid} has {len(facilitators)} "
-                            f"facilitators: {', '.join(facilitators)}",
-                            sid,
-                            activity_id=table.activity_id,
-                        )
-                    )
-            if table.coach is not None and (
-                table.city_id is None
-                or table.coach not in table.members
-                or table.coach not in people
-                or not people[table.coach].is_coach
-            ):
-                found.append(
-                    Violation(
-                        "coach",
-                        f"table {table.number} in slot {sid} names {table.coach} as coach, but "
-                        "a coach is a facilitator seated at a delegation's table",
-                        sid,
-                        table.coach,
-                        table.activity_id,
-                    )
-                )
-            for pid in facilitators:
-                if table.city_id is None or table.coach != pid:
-                    found.append(
-                        Violation(
-                            "coach",
-                            f"facilitator {pid} sits at table {table.number} in slot {sid} "
-                            "without coaching a delegation there",
+                            "delegation-table",
+                            f"{pid} sits at delegation {table.city_id}'s table "
+                            f"{table.number} in slot {sid} but is not of that delegation",
                             sid,
                             pid,
                             table.activity_id,
                         )
                     )
+        _check_coaching(event, slot, mine, found)
+
+
+def _check_coaching(
+    event: Event, slot: Slot, tables: Sequence[Table], found: list[Violation]
+) -> None:
+    """Coaches are facilitators there, and they are spread over the tables as the contract says."""
+    sid = slot.slot_id
+    people = event.participant_by_id
+    facilitators = {p.participant_id for p in event.present(slot) if p.is_coach}
+    delegation_tables = [t for t in tables if t.city_id is not None]
+    groups: dict[str, list[int]] = {pid: [] for pid in sorted(facilitators)}
+    for table in tables:
+        for pid in table.coaches:
+            if pid not in facilitators or table.city_id is None:
+                who = people.get(pid)
+                why = (
+                    "a coach coaches a delegation's table"
+                    if table.city_id is None
+                    else "a coach is a facilitator outside every delegation who takes a place "
+                    "in the slot"
+                    if who is None or not who.is_coach
+                    else "they take no place in this slot"
+                )
+                found.append(
+                    Violation(
+                        "coach",
+                        f"table {table.number} in slot {sid} names {pid} as coach, but {why}",
+                        sid,
+                        pid,
+                        table.activity_id,
+                    )
+                )
+            else:
+                groups[pid].append(table.number)
+    for pid, numbers in groups.items():
+        if not numbers and delegation_tables:
+            found.append(
+                Violation("coach", f"facilitator {pid} coaches no table in slot {sid}", sid, pid)
+            )
+    if not facilitators or not delegation_tables:
+        return
+    counts = [len([c for c in t.coaches if c in facilitators]) for t in delegation_tables]
+    for table, count in zip(delegation_tables, counts, strict=True):
+        if count == 0:
+            found.append(
+                Violation(
+                    "coach-groups",
+                    f"delegation {table.city_id}'s table {table.number} in slot {sid} has no "
+                    "coach, though facilitators are there",
+                    sid,
+                    activity_id=table.activity_id,
+                )
+            )
+    if len(facilitators) < len(delegation_tables):
+        for table, count in zip(delegation_tables, counts, strict=True):
+            if count > 1:
+                found.append(
+                    Violation(
+                        "coach-groups",
+                        f"table {table.number} in slot {sid} has {count} coaches, though there "
+                        "are fewer facilitators than tables",
+                        sid,
+                        activity_id=table.activity_id,
+                    )
+                )
+        sizes = {pid: len(n) for pid, n in groups.items()}
+        if sizes and max(sizes.values()) - min(sizes.values()) > 1:
+            found.append(
+                Violation(
+                    "coach-groups",
+                    f"coaching groups in slot {sid} range from {min(sizes.values())} to "
+                    f"{max(sizes.values())} tables; they differ by at most one",
+                    sid,
+                )
+            )
+    else:
+        for pid, numbers in groups.items():
+            if len(numbers) > 1:
+                found.append(
+                    Violation(
+                        "coach-groups",
+                        f"facilitator {pid} coaches {len(numbers)} tables in slot {sid}, though "
+                        "there are at least as many facilitators as tables",
+                        sid,
+                        pid,
+                    )
+                )
+        if max(counts) - min(counts) > 1:
+            found.append(
+                Violation(
+                    "coach-groups",
+                    f"the tables in slot {sid} have from {min(counts)} to {max(counts)} coaches; "
+                    "they differ by at most one",
+                    sid,
+                )
+            )

@@ -53,6 +53,7 @@ AGENDA_COLUMNS = (
     "title",
     "room_id",
     "attendees",
+    "location",
 )
 #: Columns of the ``itineraries`` sheet, as the contract names them.
 ITINERARY_COLUMNS = (
@@ -94,30 +95,65 @@ def plan_frames(plan: Plan) -> dict[str, pd.DataFrame]:
 
 
 def agenda_frame(plan: Plan) -> pd.DataFrame:
-    """One row per run of a session or tour, in time order.
+    """One row per run of a session or tour, and one per other slot, in time order.
 
     Columns: ``slot_id``, ``start``, ``end``, ``activity_id``, ``kind``,
     ``title``, ``room_id`` (missing for tours), ``attendees`` (how many,
-    presenters included).
+    presenters and leaders included), ``location`` (the room, the tour's
+    meeting point, or where a slot happens away from the venue). Breaks,
+    networking and action-planning slots get a row each, with the slot's id as
+    ``activity_id``, its title (``Lunch``, ``Dinner at the Public Market``; its
+    kind in words when untitled), and the people at the event then (breaks) or
+    seated at its tables.
     """
-    order = _slot_order(plan.event)
-    slots = plan.event.slot_by_id
-    runs = sorted(
-        plan.runs, key=lambda r: (order[r.slot_id], r.activity_id, r.room_id or "", r.attendees)
-    )
-    rows = [
-        (
-            run.slot_id,
-            slots[run.slot_id].start,
-            slots[run.slot_id].end,
-            run.activity_id,
-            str(run.kind),
-            plan.title_of(run),
-            run.room_id,
-            len(run.attendees),
+    event = plan.event
+    order = _slot_order(event)
+    slots = event.slot_by_id
+    rows: list[tuple[Any, ...]] = []
+    for run in plan.runs:
+        slot = slots[run.slot_id]
+        if run.room_id is not None:
+            where = event.room_by_id[run.room_id].name
+        else:
+            where = event.tour_by_id[run.activity_id].meeting_point or ""
+        rows.append(
+            (
+                run.slot_id,
+                slot.start,
+                slot.end,
+                run.activity_id,
+                str(run.kind),
+                plan.title_of(run),
+                run.room_id,
+                len(run.attendees),
+                where,
+            )
         )
-        for run in runs
-    ]
+    for slot in event.slots:
+        if slot.kind not in (SlotKind.BREAK, SlotKind.NETWORKING, SlotKind.ACTION_PLANNING):
+            continue
+        if slot.kind is SlotKind.BREAK:
+            count = sum(1 for p in event.participants if p.is_at(slot))
+        elif not plan.tables_in(slot.slot_id):
+            continue
+        else:
+            count = len(
+                {pid for t in plan.tables_in(slot.slot_id) for pid in (*t.members, *t.coaches)}
+            )
+        rows.append(
+            (
+                slot.slot_id,
+                slot.start,
+                slot.end,
+                slot.slot_id,
+                str(slot.kind),
+                slot.label,
+                None,
+                count,
+                slot.location or "",
+            )
+        )
+    rows.sort(key=lambda r: (order[r[0]], r[3], r[6] or "", r[7]))
     return _frame(
         rows,
         {
@@ -129,6 +165,7 @@ def agenda_frame(plan: Plan) -> pd.DataFrame:
             "title": "str",
             "room_id": "str",
             "attendees": "int64",
+            "location": "str",
         },
     )
 
@@ -138,7 +175,8 @@ def itineraries_frame(plan: Plan) -> pd.DataFrame:
 
     Columns: ``participant_id``, ``slot_id``, ``start``, ``end``,
     ``activity_id``, ``kind``, ``title``, ``location``, ``table`` (the table
-    number for networking and action planning, else missing).
+    number for networking and action planning, else missing; a coach's row
+    lists the tables they coach, ``;``-separated, when there are several).
     """
     rows = [
         (
@@ -154,6 +192,8 @@ def itineraries_frame(plan: Plan) -> pd.DataFrame:
         )
         for row in plan.itinerary_rows()
     ]
+    # Table numbers stay numbers; a coach's list of tables makes the column text-and-numbers.
+    lists = any(isinstance(r[-1], str) for r in rows)
     return _frame(
         rows,
         {
@@ -165,7 +205,7 @@ def itineraries_frame(plan: Plan) -> pd.DataFrame:
             "kind": "str",
             "title": "str",
             "location": "str",
-            "table": "Int64",
+            "table": "object" if lists else "Int64",
         },
     )
 
@@ -331,33 +371,38 @@ def networking_frame(plan: Plan) -> pd.DataFrame:
 
 
 def action_planning_frame(plan: Plan) -> pd.DataFrame:
-    """Who sits at each delegation's table in every action-planning slot, and who coaches it.
+    """One row per table in every action-planning slot: whose table, who sits, who coaches.
 
-    Columns: ``slot_id``, ``start``, ``table``, ``delegation`` (the table's
-    city, or ``"support"`` for people outside every delegation), ``coach``
-    (the facilitator's name), ``participant_id``, ``name``, ``city``, ``role``.
+    Columns: ``slot_id``, ``start``, ``table``, ``city_id`` (missing for the
+    table of people outside every delegation), ``delegation`` (the city, or
+    ``"support"``), ``coach_ids`` (``;``-separated; empty when none),
+    ``coaches`` (their names), ``members`` (participant ids seated, ``;``-separated).
     """
     event = plan.event
     people = event.participant_by_id
     rows = []
-    for table, person, pid in _seated(plan, ActivityKind.ACTION_PLANNING):
+    order = _slot_order(event)
+    tables = sorted(
+        (t for t in plan.tables if t.kind is ActivityKind.ACTION_PLANNING),
+        key=lambda t: (order.get(t.slot_id, len(order)), t.number),
+    )
+    for table in tables:
         if table.city_id is None:
             delegation = "support"
         else:
             city = event.city_by_id.get(table.city_id)
             delegation = city.label if city else table.city_id
-        coach = None if table.coach is None else _name(people.get(table.coach)) or table.coach
+        coaches = "; ".join(_name(people.get(c)) or c for c in table.coaches)
         rows.append(
             (
                 table.slot_id,
                 event.slot_by_id[table.slot_id].start,
                 table.number,
+                table.city_id,
                 delegation,
-                coach,
-                pid,
-                _name(person),
-                _city(event, person),
-                _role(person),
+                ";".join(table.coaches) or None,
+                coaches or None,
+                ";".join(table.members),
             )
         )
     return _frame(
@@ -366,12 +411,11 @@ def action_planning_frame(plan: Plan) -> pd.DataFrame:
             "slot_id": "str",
             "start": "datetime64[us]",
             "table": "int64",
+            "city_id": "str",
             "delegation": "str",
-            "coach": "str",
-            "participant_id": "str",
-            "name": "str",
-            "city": "str",
-            "role": "str",
+            "coach_ids": "str",
+            "coaches": "str",
+            "members": "str",
         },
     )
 

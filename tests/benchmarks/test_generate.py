@@ -37,6 +37,21 @@ def test_the_same_seed_gives_the_same_event() -> None:
     assert make_event(12, 3) != make_event(12, 4)
 
 
+def test_staffed_events_add_staff_leaders_away_presenters_and_named_breaks() -> None:
+    plain, staffed = make_event(50, seed=0), make_event(50, seed=0, staffed=True)
+    # Staffing is opt-in: the plain events of the benchmark tables are unchanged.
+    assert not any(p.role == "staff" or p.away for p in plain.participants)
+    roles = [p.role for p in staffed.participants]
+    assert roles.count("facilitator") == 7  # about one per seven delegations
+    assert roles.count("staff") == 5
+    staff = {p.participant_id for p in staffed.participants if p.role == "staff"}
+    leaders = [pid for t in staffed.tours for pid in t.leaders]
+    assert leaders and set(leaders) <= staff
+    assert sum(1 for p in staffed.participants if p.away) == 3
+    titles = {s.title for s in staffed.slots if s.kind == "break"}
+    assert {"Registration and breakfast", "Dinner on the riverfront"} <= titles
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_the_realistic_profile_is_the_same_event_with_real_answers(seed: int) -> None:
     ranked = make_event(50, seed)

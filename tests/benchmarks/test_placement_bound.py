@@ -37,7 +37,7 @@ def test_a_session_offered_twice_counts_once_per_person() -> None:
     # both slots would bound each person at 8 + 8 = 16 points, above their 8 + 7 = 15.
     b = EventBuilder("Offered twice", "Albany, NY", "America/New_York")
     for i in range(3):
-        b.add_participant(f"p{i}", f"Person {i}", role="staff")
+        b.add_participant(f"p{i}", f"Person {i}", role="speaker")
     b.add_room("r1", "Room 1", 4)
     b.add_room("r2", "Room 2", 4)
     b.add_slot("b1", at(9), at(10), "breakout")

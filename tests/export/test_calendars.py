@@ -124,9 +124,9 @@ def make_plan(
             "ap",
             1,
             "action_planning",
-            only(["c0-a", "c0-b", "c0-p", "f1"]),
+            only(["c0-a", "c0-b", "c0-p"]),
             city_id="c0",
-            coach="f1",
+            coaches=["f1"],
         ),
         Table("ap", 2, "action_planning", only(["c1-a", "c1-b", "c1-p"]), city_id="c1"),
     ]

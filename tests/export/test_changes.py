@@ -26,7 +26,7 @@ def plans() -> tuple[Plan, Plan]:
     The second plan is made by hand, so these tests do not depend on the re-planner.
     """
     b = small_builder(cities=2)
-    b.add_participant("c9-x", FORMULA, role="staff", email="x@example.org")
+    b.add_participant("c9-x", FORMULA, role="staff", attends="all", email="x@example.org")
     event = b.build()
     plan = solve(event, SolveOptions(time_limit=3, seed=0))
     gone = "c0-a"

@@ -49,7 +49,11 @@ def test_times_are_iso_and_missing_values_empty(tmp_path: Path) -> None:
     assert agenda["welcome"][7] == "13"
     frame = pd.read_csv(written[1], encoding="utf-8-sig", parse_dates=["start", "end"])
     assert frame["start"].iloc[0] == pd.Timestamp("2027-04-20 09:00")
-    assert frame["table"].dropna().astype(int).min() == 1
+    # Table numbers, and a coach's tables separated by ;
+    numbers = frame["table"].dropna().astype(str).str.split(";").explode().astype(int)
+    assert numbers.min() == 1
+    coach = frame[(frame["participant_id"] == "f1") & (frame["kind"] == "action_planning")]
+    assert list(coach["table"]) == ["1;3"]
 
 
 def test_text_that_looks_like_a_formula_gets_a_leading_quote(tmp_path: Path) -> None:

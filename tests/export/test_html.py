@@ -126,3 +126,17 @@ def test_same_plan_same_bytes_and_no_temporary_files(tmp_path: Path) -> None:
     second = write_agenda_html(make_plan(), tmp_path / "b" / "agenda.html").read_bytes()
     assert first == second
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "agenda.html", "agenda.html", "b"]
+
+
+def test_named_breaks_meals_and_coaching_show_in_the_day_grid() -> None:
+    from convening.solve import SolveOptions, solve
+    from tests.solvers.test_places import staffed_event
+
+    event = staffed_event()
+    plan = solve(event, SolveOptions(time_limit=5, method="greedy"))
+    text = "".join(parse(agenda_html(plan)).text)
+    assert "Registration and breakfast" in text
+    assert "Dinner at the Public Market" in text and "Public Market, 1 Main St" in text
+    assert "Lunch: networking at" in text
+    # Four delegation tables, one facilitator coaching all of them; no support table.
+    assert "Action planning at 4 delegation tables, 1 coach" in text

@@ -325,3 +325,37 @@ def test_a_hundred_thousand_blank_rows_are_skipped(tmp_path: Path, form: str) ->
     assert [(p.sheet, p.row, p.column) for p in errors] == [
         ("participants", 100_011, "participant_id")
     ]
+
+
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_the_columns_of_who_takes_a_place_are_read(tmp_path: Path, form: str) -> None:
+    rows = base_rows()
+    set_cell(rows, "participants", 10, "attends", "Plenary; networking")
+    set_cell(rows, "participants", 9, "away", "b1;b2")
+    set_cell(rows, "slots", 8, "title", "Coffee and pastries")
+    set_cell(rows, "slots", 8, "location", "Terrace")
+    set_cell(rows, "tours", 3, "leaders", "st1")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        event = read_event(write_book(rows, tmp_path / "event", form))
+    people = event.participant_by_id
+    assert people["st1"].attends == ("plenary", "networking")  # words as the contract spells them
+    assert people["st1"].attended_kinds == {SlotKind.PLENARY, SlotKind.NETWORKING}
+    assert people["spk"].away == ("b1", "b2")
+    coffee = event.slot_by_id["coffee"]
+    assert (coffee.title, coffee.location) == ("Coffee and pastries", "Terrace")
+    assert event.tour_by_id["bus"].leaders == ("st1",)
+    # Written back and read again, nothing is lost.
+    target = tmp_path / ("again.xlsx" if form == "xlsx" else "again")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert read_event(write_event(event, target)) == event
+
+
+def test_a_workbook_without_the_new_columns_takes_the_defaults(tmp_path: Path) -> None:
+    event = read_event(write_book(base_rows(), tmp_path / "event"))
+    staff = event.participant_by_id["st1"]
+    assert staff.attends is None and staff.away == ()
+    assert staff.attended_kinds == {SlotKind.PLENARY}  # staff work the event
+    assert event.participant_by_id["c1-a"].attended_kinds == set(SlotKind) - {SlotKind.BREAK}
+    assert all(s.title is None for s in event.slots) and all(not t.leaders for t in event.tours)

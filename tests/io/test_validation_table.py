@@ -38,6 +38,15 @@ def cell(sheet: str, row: int, column: str, value: Any) -> Callable[[Rows], Any]
     return lambda rows: set_cell(rows, sheet, row, column, value)
 
 
+def cells(*changes: Callable[[Rows], Any]) -> Callable[[Rows], Any]:
+    def mutate(rows: Rows) -> Rows:
+        for change in changes:
+            change(rows)
+        return rows
+
+    return mutate
+
+
 def without_sheet(name: str) -> Callable[[Rows], Any]:
     def mutate(rows: Rows) -> Rows:
         del rows[name]
@@ -201,7 +210,8 @@ CASES: list[tuple[str, Callable[[Rows], Any], Expected]] = [
     ),
     (
         "fewer breakout seats than people present",
-        cell("sessions", 4, "offered", 1),
+        # The staff member (row 10) attends breakouts too, so 9 take a place.
+        cells(cell("sessions", 4, "offered", 1), cell("participants", 10, "attends", "all")),
         E(
             "slots",
             4,
@@ -235,6 +245,65 @@ CASES: list[tuple[str, Callable[[Rows], Any], Expected]] = [
         "odd delegation shape",
         cell("participants", 4, "role", "official"),
         E("cities", 2, "city_id", "c1", "delegation of 3 (3 official)", "warning"),
+    ),
+    (
+        "unknown kind in attends",
+        cell("participants", 10, "attends", "plenary;dinner"),
+        E("participants", 10, "attends", "dinner", "not a kind of slot a person attends"),
+    ),
+    (
+        "none with kinds in attends",
+        cell("participants", 9, "attends", "none;plenary"),
+        E("participants", 9, "attends", "none;plenary", "none stands alone"),
+    ),
+    (
+        "unknown slot in away",
+        cell("participants", 2, "away", "b9"),
+        E("participants", 2, "away", "b9", "no slot with this id"),
+    ),
+    (
+        "a session id in away",
+        cell("participants", 3, "away", "x2"),
+        E("participants", 3, "away", "x2", "this is a session, not a slot"),
+    ),
+    (
+        "unknown tour leader",
+        cell("tours", 3, "leaders", "nobody"),
+        E("tours", 3, "leaders", "nobody", "no participant with this id"),
+    ),
+    (
+        "a leader leads two tours in one slot",
+        cells(
+            cell("tours", 2, "leaders", "st1"),
+            cell("tours", 3, "slot_id", "tour"),
+            cell("tours", 3, "leaders", "st1"),
+        ),
+        E("tours", 3, "leaders", "st1", "also leads tour walk (row 2) in tour slot tour"),
+    ),
+    (
+        "a leader away when the tour runs",
+        cells(cell("tours", 2, "leaders", "st1"), cell("participants", 10, "away", "tour")),
+        E("tours", 2, "leaders", "st1", "is away (participants row 10, away)"),
+    ),
+    (
+        "a leader gone when the tour runs",
+        cells(cell("tours", 2, "leaders", "st1"), cell("participants", 10, "departs", at(13))),
+        E("tours", 2, "leaders", "st1", "is not at the event during tour slot tour"),
+    ),
+    (
+        "a step-free leader of a walking tour",
+        cell("tours", 2, "leaders", "c2-p"),
+        E("tours", 2, "leaders", "c2-p", "needs step-free access but this is a walking tour"),
+    ),
+    (
+        "a presenter away when the pinned session runs",
+        cell("participants", 2, "away", "b1"),
+        E("sessions", 5, "presenters", "c1-a", "is away (participants row 2, away)"),
+    ),
+    (
+        "away in every slot of an attended kind",
+        cell("participants", 3, "away", "b1;b2"),
+        E("participants", 3, "away", "b1;b2", "away in every breakout slot", "warning"),
     ),
 ]
 

@@ -117,7 +117,7 @@ def two_day_plan(event: Event | None = None) -> Plan:
         Table("lunch2", 4, NETWORKING, ["b1", "c2", "d3"]),
     ]
     for n, c in enumerate(CITIES, start=1):
-        members = [f"{c}1", f"{c}2", f"{c}3"] + (["f1"] if c == "a" else [])
+        members = [f"{c}1", f"{c}2", f"{c}3"]
         tables.append(
             Table(
                 "ap",
@@ -125,7 +125,7 @@ def two_day_plan(event: Event | None = None) -> Plan:
                 ActivityKind.ACTION_PLANNING,
                 members,
                 city_id=c,
-                coach="f1" if c == "a" else None,
+                coaches=["f1"] if c == "a" else [],
             )
         )
     tables.append(Table("ap", 5, ActivityKind.ACTION_PLANNING, ["sp"]))

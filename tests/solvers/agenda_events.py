@@ -42,7 +42,7 @@ def two_slot_event() -> Event:
     b.add_city("c1", "One", "NY")
     for i in range(1, 5):
         b.add_participant(f"p{i}", f"Person {i}", city_id="c1" if i <= 3 else None,
-                          role="official" if i <= 2 else "partner" if i == 3 else "staff")  # fmt: skip
+                          role="official" if i <= 2 else "partner" if i == 3 else "speaker")  # fmt: skip
     b.add_room("r1", "Room 1", 2)
     b.add_room("r2", "Room 2", 2)
     b.add_slot("b1", at(9), at(10), "breakout")
@@ -63,7 +63,7 @@ def capacity_event() -> Event:
     """
     b = EventBuilder("Capacity", "Albany, NY", "America/New_York")
     for i in range(1, 4):
-        b.add_participant(f"p{i}", f"Person {i}", role="staff")
+        b.add_participant(f"p{i}", f"Person {i}", role="speaker")
         b.add_preference(f"p{i}", "A", 1)
         b.add_preference(f"p{i}", "B", 2)
     b.add_room("big", "Big", 2)
@@ -89,7 +89,7 @@ def medium_event(seed: int = 0) -> Event:
         b.add_participant(
             pid,
             f"Person {i}",
-            role="staff",
+            role="speaker",
             accessible=i % 11 == 3,
             arrives=at(11) if i % 9 == 4 else None,
         )

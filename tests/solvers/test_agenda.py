@@ -79,9 +79,9 @@ def test_peer_exchange_keeps_every_rule(method: str) -> None:
 
 def test_step_free_needs_and_late_arrivals_are_respected() -> None:
     b = EventBuilder("Access", "Albany, NY", "America/New_York")
-    b.add_participant("walker", "Walker", role="staff")
-    b.add_participant("wheels", "Wheels", role="staff", accessible=True)
-    b.add_participant("late", "Late", role="staff", arrives=at(12))
+    b.add_participant("walker", "Walker", role="speaker")
+    b.add_participant("wheels", "Wheels", role="speaker", accessible=True)
+    b.add_participant("late", "Late", role="speaker", arrives=at(12))
     b.add_room("stairs", "Upstairs", 3, accessible=False)
     b.add_room("ground", "Ground floor", 3)
     b.add_slot("b1", at(9), at(10), "breakout")
@@ -110,7 +110,7 @@ def test_infeasible_event_raises_with_advice() -> None:
     # One session offered twice is the only thing to attend in both slots, and
     # nobody may attend a session twice: no plan exists, though every count checks out.
     b = EventBuilder("Impossible", "Albany, NY", "America/New_York")
-    b.add_participant("p1", "Person", role="staff")
+    b.add_participant("p1", "Person", role="speaker")
     b.add_room("r1", "Room", 5)
     b.add_slot("b1", at(9), at(10), "breakout")
     b.add_slot("b2", at(11), at(12), "breakout")
@@ -201,7 +201,7 @@ def test_progress_scores_are_percentages_and_the_search_reports_as_it_goes() -> 
 def test_with_no_wishes_at_all_every_score_reads_100(method: str) -> None:
     b = EventBuilder("No wishes", "Albany, NY", "America/New_York")
     for i in range(6):
-        b.add_participant(f"p{i}", f"P{i}", role="staff")
+        b.add_participant(f"p{i}", f"P{i}", role="speaker")
     for r in range(3):
         b.add_room(f"r{r}", f"R{r}", 4)
     for k in range(2):
@@ -253,7 +253,7 @@ def small_events(draw):  # type: ignore[no-untyped-def]
         b.add_participant(
             f"p{i}",
             f"P{i}",
-            role="staff",
+            role="speaker",
             accessible=draw(st.booleans()),
             arrives=at(9.5) if late else None,
         )

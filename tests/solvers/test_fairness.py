@@ -32,7 +32,7 @@ def one_slot_event(
     if delegation:
         b.add_city("c1", "One", "NY")
     for pid in ranks:
-        city, role = ("c1", "official") if pid in delegation else (None, "staff")
+        city, role = ("c1", "official") if pid in delegation else (None, "speaker")
         b.add_participant(
             pid, pid.upper(), city_id=city, role=role, accessible=pid.startswith("a")
         )

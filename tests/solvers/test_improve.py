@@ -175,8 +175,8 @@ def test_a_person_needing_step_free_access_counts_only_step_free_rooms() -> None
     from tests.solvers.agenda_events import build
 
     b = EventBuilder("Step-free", "Albany, NY", "America/New_York")
-    b.add_participant("p1", "Needs step-free", role="staff", accessible=True)
-    b.add_participant("p2", "Walks", role="staff")
+    b.add_participant("p1", "Needs step-free", role="speaker", accessible=True)
+    b.add_participant("p2", "Walks", role="speaker")
     b.add_room("stairs", "Up the stairs", 2, accessible=False)
     b.add_room("lift", "By the lift", 2)
     b.add_slot("b1", at(9), at(10), "breakout")
@@ -253,9 +253,9 @@ def _late_arrival_event(pin: str | None, slots: int = 2) -> Event:
     Sessions B, C, … fill the other slots (p0–p2 rank A then B).
     """
     b = EventBuilder("Late", "Albany, NY", "America/New_York")
-    b.add_participant("late", "Late Person", role="staff", arrives=at(9.75))
+    b.add_participant("late", "Late Person", role="speaker", arrives=at(9.75))
     for i in range(3):
-        b.add_participant(f"p{i}", f"Person {i}", role="staff")
+        b.add_participant(f"p{i}", f"Person {i}", role="speaker")
     for r in ("r1", "r2"):
         b.add_room(r, r, 4)
     for k in range(slots):

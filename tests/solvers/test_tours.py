@@ -41,7 +41,7 @@ def tour_slots(draw: st.DrawFn) -> Event:
     b = EventBuilder("Tours", "Albany, NY", "America/New_York")
     accessible = [draw(st.booleans()) and i == 0 for i in range(n_people)]
     for i in range(n_people):
-        b.add_participant(f"p{i}", f"P{i}", role="staff", accessible=accessible[i])
+        b.add_participant(f"p{i}", f"P{i}", role="speaker", accessible=accessible[i])
     b.add_slot("t0", at(14), at(16), "tour")
     seats = 0
     for t in range(n_tours):

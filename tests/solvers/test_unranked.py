@@ -71,7 +71,7 @@ def test_several_delegations_fill_the_small_rooms_before_the_ballroom_takes_them
 def test_people_without_topics_or_delegation_spread_evenly_over_the_runs(method: str) -> None:
     b = EventBuilder("Balance", "Albany, NY", "America/New_York")
     for i in range(12):
-        b.add_participant(f"s{i:02d}", f"Staff {i}", role="staff")
+        b.add_participant(f"s{i:02d}", f"Guest {i}", role="speaker")
     b.add_room("ballroom", "Ballroom", 60)
     b.add_room("s1", "Small 1", 8)
     b.add_room("s2", "Small 2", 8)

@@ -48,7 +48,7 @@ from convening.checks import is_valid_id
 from convening.errors import ConveningError
 from convening.export import _ics
 from convening.export.vtimezone import vtimezone
-from convening.model import Event, SlotKind
+from convening.model import Event, Slot, SlotKind
 from convening.plan import ActivityKind, Plan, Run, Table
 
 __all__ = [
@@ -480,6 +480,8 @@ def _run_lines(plan: Plan, run: Run) -> list[str]:
             lines.append(tour.description)
         if tour.meeting_point:
             lines.append(f"Meeting point: {tour.meeting_point}")
+        if tour.leaders:
+            lines.append(f"Led by {_names(event, tour.leaders)}")
         if tour.walking:
             lines.append("A walking tour.")
     else:
@@ -538,22 +540,52 @@ def _event_items(plan: Plan) -> list[_Item]:
             if not tables:
                 continue
             if kind is SlotKind.NETWORKING:
-                summary = "Networking"
                 lines = [f"{len(tables)} tables; each person's table is in their own calendar."]
             else:
-                summary = "Action planning"
                 lines = [_action_table_line(plan, t) for t in tables]
             items.append(
                 _Item(
                     uid=_uid(event, "event", _table_slot_key(tables[0])),
                     start=slot.start,
                     end=slot.end,
-                    summary=summary,
-                    location=_place(event, ""),
+                    summary=slot.label,
+                    location=_slot_place(event, slot, ""),
                     description="\n".join(lines),
                     category=_category(ActivityKind(kind.value)),
                 )
             )
+    items += _break_items(plan, None)
+    return items
+
+
+def _slot_place(event: Event, slot: Slot, place: str) -> str:
+    """A slot's LOCATION: its own place (an off-site meal) when given, else the venue; then
+    the room or table."""
+    if slot.location:
+        return ", ".join(p for p in (slot.location, place) if p)
+    return _place(event, place)
+
+
+def _break_items(plan: Plan, pid: str | None) -> list[_Item]:
+    """The break slots (meals, registration, coffee) of the agenda, or those ``pid`` is at."""
+    event = plan.event
+    person = event.participant_by_id.get(pid) if pid is not None else None
+    items: list[_Item] = []
+    for slot in event.slots_of(SlotKind.BREAK):
+        if pid is not None and (person is None or not person.is_at(slot)):
+            continue
+        key = ("event",) if pid is None else ("participant", pid)
+        items.append(
+            _Item(
+                uid=_uid(event, *key, "break", slot.slot_id),
+                start=slot.start,
+                end=slot.end,
+                summary=slot.label,
+                location=_slot_place(event, slot, ""),
+                description="",
+                category="Break",
+            )
+        )
     return items
 
 
@@ -562,8 +594,8 @@ def _action_table_line(plan: Plan, table: Table) -> str:
     city = event.city_by_id.get(table.city_id or "")
     who = city.label if city is not None else "support"
     line = f"Table {table.number}: {who}"
-    if table.coach:
-        line += f" (coach: {_names(event, [table.coach])})"
+    if table.coaches:
+        line += f" (coach: {_names(event, table.coaches)})"
     return line
 
 
@@ -575,6 +607,10 @@ def _activities_by_participant(plan: Plan) -> dict[str, list[Run | Table]]:
     for table in plan.tables:
         for pid in table.members:
             out.setdefault(pid, []).append(table)
+        for pid in table.coaches:
+            # A coach's group of tables is one event, at the first of them.
+            if plan.coached_by(pid, table.slot_id)[0] is table:
+                out.setdefault(pid, []).append(table)
     return out
 
 
@@ -593,6 +629,8 @@ def _participant_items(
                 and pid in event.session_by_id[act.activity_id].presenters
             ):
                 extra.append("You are presenting.")
+            if act.kind is ActivityKind.TOUR and pid in event.tour_by_id[act.activity_id].leaders:
+                extra.append("You are leading this tour.")
             items.append(
                 _run_item(
                     plan, act, _uid(event, "participant", pid, act.activity_id, act.slot_id), extra
@@ -600,7 +638,7 @@ def _participant_items(
             )
         else:
             items.append(_table_item(plan, act, pid))
-    return items
+    return items + _break_items(plan, pid)
 
 
 def _table_item(plan: Plan, table: Table, pid: str) -> _Item:
@@ -613,20 +651,30 @@ def _table_item(plan: Plan, table: Table, pid: str) -> _Item:
         others = [m for m in table.members if m != pid]
         if others:
             lines.append("At your table: " + "; ".join(event.person_label(m) for m in others))
+    elif pid in table.coaches:
+        # A coach works a group of tables: one event names them all, with their cities.
+        coached = plan.coached_by(pid, table.slot_id)
+        numbers = ", ".join(str(t.number) for t in coached)
+        lines = [f"You are coaching {'table' if len(coached) == 1 else 'tables'} {numbers}."]
+        for t in coached:
+            city = event.city_by_id.get(t.city_id or "")
+            lines.append(f"Table {t.number}: {city.label if city else t.city_id}")
+            others = [c for c in t.coaches if c != pid]
+            if others:
+                lines.append(f"  with {_names(event, others)}")
     else:
         city = event.city_by_id.get(table.city_id or "")
         if city is not None:
             lines.append(f"Delegation: {city.label}")
-        if table.coach and table.coach != pid:
-            lines.append(f"Coach: {_names(event, [table.coach])}")
-        elif table.coach == pid:
-            lines.append("You are coaching this table.")
+        if table.coaches:
+            lines.append(f"Coach: {_names(event, table.coaches)}")
+    summary = plan.title_for(pid, table)
     return _Item(
         uid=_uid(event, "participant", pid, _table_slot_key(table)),
         start=slot.start,
         end=slot.end,
-        summary=plan.title_of(table),
-        location=_place(event, plan.location_of(table)),
+        summary=summary,
+        location=_slot_place(event, slot, plan.location_of(table)),
         description="\n".join(lines),
         category=_category(table.kind),
     )
@@ -678,8 +726,8 @@ def _delegation_items(
             summary = plan.title_of(first)
             location = _place(event, plan.location_of(first))
             lines = [f"Members: {_names(event, [pid for _, pid in seats])}"]
-            if first.coach:
-                lines.append(f"Coach: {_names(event, [first.coach])}")
+            if first.coaches:
+                lines.append(f"Coach: {_names(event, first.coaches)}")
         items.append(
             _Item(
                 uid=_uid(event, "delegation", city_id, key),

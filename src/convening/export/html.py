@@ -190,12 +190,23 @@ def _day_grid(plan: Plan, day: dt.date, slots: list[Slot]) -> list[str]:
 
 def _whole_row_note(plan: Plan, slot: Slot) -> str:
     tables = plan.tables_in(slot.slot_id)
+    where = f' <span class="kind">at {_e(slot.location)}</span>' if slot.location else ""
+    named = f"{_e(slot.title)}: " if slot.title else ""
     if slot.kind is SlotKind.NETWORKING:
-        return f"Networking at {len(tables)} tables"
+        what = (
+            f"networking at {len(tables)} tables"
+            if named
+            else f"Networking at {len(tables)} tables"
+        )
+        return f"{named}{what}{where}"
     if slot.kind is SlotKind.ACTION_PLANNING:
-        return f"Action planning at {len(tables)} delegation tables"
+        delegations = sum(1 for t in tables if t.city_id is not None)
+        coaches = len({c for t in tables for c in t.coaches})
+        what = "action planning" if named else "Action planning"
+        coached = f", {coaches} coach{'' if coaches == 1 else 'es'}" if coaches else ""
+        return f"{named}{what} at {delegations} delegation tables{coached}{where}"
     if slot.kind is SlotKind.BREAK:
-        return "Break"
+        return f"{_e(slot.label)}{where}"
     return "—"
 
 

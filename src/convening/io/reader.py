@@ -45,16 +45,7 @@ from convening.io.schema import (
     normalise_name,
 )
 from convening.model import (
-    City,
     Event,
-    NetworkingRule,
-    NetworkingSetting,
-    Participant,
-    Preference,
-    Room,
-    Session,
-    Slot,
-    Tour,
     unchecked_event,
 )
 
@@ -65,17 +56,7 @@ logger = logging.getLogger(__name__)
 #: Problems listed per sheet; beyond this one line says how many more there are.
 MAX_PROBLEMS_PER_SHEET = 100
 
-_MODEL_OF: Mapping[str, Callable[..., Any]] = {
-    "cities": City,
-    "participants": Participant,
-    "rooms": Room,
-    "slots": Slot,
-    "sessions": Session,
-    "tours": Tour,
-    "preferences": Preference,
-    "networking": NetworkingSetting,
-    "networking_rules": NetworkingRule,
-}
+_MODEL_OF: Mapping[str, Callable[..., Any]] = {s.name: s.model for s in SHEETS if s.model}
 
 _ID_MESSAGE = "ids are letters, digits and -_.@+ and do not start with '.'"
 

@@ -73,10 +73,27 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
             "organization": "Community Foundation of Greater Flint",
             "topics": "health data",
             "arrives": _DAY.replace(hour=8),
+            "away": "d1-registration",
+        },
+        {
+            "participant_id": "p004",
+            "name": "Dana Fox",
+            "role": "staff",
+            "title": "Events Coordinator",
+            "organization": "Peer Cities Network",
+            "attends": "plenary",
         },
     ],
     "rooms": [{"room_id": "hall", "name": "Main hall", "capacity": 120, "accessible": True}],
     "slots": [
+        {
+            "slot_id": "d1-registration",
+            "start": _DAY.replace(hour=8),
+            "end": _DAY.replace(hour=9),
+            "kind": "break",
+            "title": "Registration and coffee",
+            "location": "Main lobby",
+        },
         {
             "slot_id": "d1-breakout",
             "start": _DAY.replace(hour=10, minute=30),
@@ -88,6 +105,7 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
             "start": _DAY.replace(hour=12),
             "end": _DAY.replace(hour=13),
             "kind": "networking",
+            "title": "Networking lunch",
         },
         {
             "slot_id": "d1-tour",
@@ -119,6 +137,7 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
             "topic": "waterfront redevelopment",
             "departures": 1,
             "meeting_point": "Main lobby",
+            "leaders": "p004",
             "description": "The restored riverfront with its planners, stop by stop.",
         }
     ],

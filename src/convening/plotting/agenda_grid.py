@@ -250,7 +250,7 @@ def _draw_day(plan: Plan, day: dt.date, ax: Axes) -> None:
 
 
 def _slot_label(plan: Plan, slot_id: str, kind: SlotKind | str) -> str:
-    name = _SLOT_NAMES.get(SlotKind(kind), str(kind))
+    name = plan.event.slot_by_id[slot_id].title or _SLOT_NAMES.get(SlotKind(kind), str(kind))
     tables = plan.tables_in(slot_id)
     if tables:
         return f"{name} ({len(tables)} tables)"

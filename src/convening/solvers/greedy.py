@@ -243,7 +243,10 @@ def tours_greedy(
     tour_slot: dict[str, str] = {}
     order = sorted(inst.tours, key=lambda t: (len(inst.tour_options(t)), -t.seats, t.tour_id))
     for tour in order:
-        options = inst.tour_options(tour)
+        co_led = inst.co_led(tour.tour_id)
+        options = [
+            k for k in inst.tour_options(tour) if not any(tour_slot.get(t) == k for t in co_led)
+        ]
         if not options:
             return None
         k = max(
@@ -265,7 +268,12 @@ def tours_greedy(
 
     for slot in inst.tour_slots:
         k = slot.slot_id
-        people = list(inst.present[k])
+        leaders = inst.leader_rides(k, tours_in.get(k, [])) or {}
+        for pid, tid in sorted(leaders.items()):
+            if pid in inst.present_sets[k]:
+                rides[(pid, k)] = tid
+                load[tid] += 1
+        people = [pid for pid in inst.present[k] if (pid, k) not in rides]
         rng.shuffle(people)
         people.sort(key=lambda pid: pid not in inst.accessible)  # step-free needs first
         left = []

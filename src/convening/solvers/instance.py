@@ -70,15 +70,43 @@ class AgendaInstance:
         self.tour_slots = event.slots_of(SlotKind.TOUR)
         slots = [*self.session_slots[SlotKind.PLENARY], *self.session_slots[SlotKind.BREAKOUT]]
         slots += list(self.tour_slots)
-        #: slot_id -> participant ids present, in event order.
+        self.sessions = tuple(event.sessions)
+        self.tours = tuple(event.tours)
+        #: slot_id -> participant ids who take a place there (Participant.takes_place).
+        self.takers: dict[str, frozenset[str]] = {
+            s.slot_id: frozenset(p.participant_id for p in self.people if p.takes_place(s))
+            for s in slots
+        }
+        # Presenters and leaders are in their own session or tour whatever their attends,
+        # so they are counted wherever it may run; a place they take there only because
+        # another run was chosen is dropped from the plan (build_runs), which frees a seat.
+        extra: dict[str, set[str]] = {k: set() for k in self.takers}
+        for s in self.sessions:
+            for slot in self.session_slots.get(SlotKind(str(s.kind)), ()):
+                if s.slot_id in (None, slot.slot_id):
+                    extra[slot.slot_id].update(
+                        pid for pid in s.presenters if event.participant_by_id[pid].is_at(slot)
+                    )
+        for t in self.tours:
+            for slot in self.tour_slots:
+                if t.slot_id in (None, slot.slot_id):
+                    extra[slot.slot_id].update(
+                        pid for pid in t.leaders if event.participant_by_id[pid].is_at(slot)
+                    )
+        #: slot_id -> participant ids who may need a place, in event order.
         self.present: dict[str, tuple[str, ...]] = {
-            s.slot_id: tuple(p.participant_id for p in self.people if p.is_present(s))
+            s.slot_id: tuple(
+                p.participant_id
+                for p in self.people
+                if p.participant_id in self.takers[s.slot_id]
+                or p.participant_id in extra[s.slot_id]
+            )
             for s in slots
         }
         self.present_sets = {k: frozenset(v) for k, v in self.present.items()}
         self.accessible = frozenset(p.participant_id for p in self.people if p.accessible)
-        self.sessions = tuple(event.sessions)
-        self.tours = tuple(event.tours)
+        #: Leader -> tours led.
+        self.leads: dict[str, tuple[str, ...]] = dict(event.leading)
         # Presenter -> sessions presented.
         presents: dict[str, list[str]] = {}
         for s in self.sessions:
@@ -98,7 +126,7 @@ class AgendaInstance:
         for slot in slots:
             if s.slot_id is not None and slot.slot_id != s.slot_id:
                 continue
-            if not all(p.is_present(slot) for p in presenters):
+            if not all(p.is_at(slot) for p in presenters):
                 continue
             for room in event.rooms:
                 if s.room_id is not None and room.room_id != s.room_id:
@@ -207,10 +235,35 @@ class AgendaInstance:
         return self.event.room_by_id[room_id].accessible
 
     def tour_options(self, tour: Tour) -> list[str]:
-        """Tour slots a tour may run in."""
+        """Tour slots a tour may run in (its pin, and its leaders at the event then)."""
+        people = self.event.participant_by_id
         return [
-            s.slot_id for s in self.tour_slots if tour.slot_id is None or s.slot_id == tour.slot_id
+            s.slot_id
+            for s in self.tour_slots
+            if (tour.slot_id is None or s.slot_id == tour.slot_id)
+            and all(people[pid].is_at(s) for pid in tour.leaders)
         ]
+
+    def leader_rides(self, slot_id: str, tour_ids: Iterable[str]) -> dict[str, str] | None:
+        """Leaders of the tours running in a slot, each on their own tour.
+
+        ``None`` when one person leads two of those tours (a leader rides one).
+        """
+        out: dict[str, str] = {}
+        for tid in sorted(tour_ids):
+            for pid in self.event.tour_by_id[tid].leaders:
+                if pid in out:
+                    return None
+                out[pid] = tid
+        return out
+
+    def co_led(self, tour_id: str) -> frozenset[str]:
+        """Other tours sharing a leader with ``tour_id`` (never in one slot together)."""
+        out: set[str] = set()
+        for pid in self.event.tour_by_id[tour_id].leaders:
+            out.update(self.leads.get(pid, ()))
+        out.discard(tour_id)
+        return frozenset(out)
 
 
 # -- demand estimates (placement guidance) ------------------------------------------------------
@@ -326,9 +379,11 @@ def presenting_in(inst: AgendaInstance, placement: Placement) -> dict[tuple[str,
 
 def build_runs(inst: AgendaInstance, result: AgendaResult) -> list[Run]:
     """The plan's runs (sessions, then tours, in a stable order)."""
+    takers = inst.takers
     people: dict[tuple[str, str], list[str]] = {}
     for (pid, slot_id), sid in result.attends.items():
-        people.setdefault((sid, slot_id), []).append(pid)
+        if pid in takers.get(slot_id, ()):
+            people.setdefault((sid, slot_id), []).append(pid)
     runs: list[Run] = []
     order = {s.slot_id: i for i, s in enumerate(sorted(inst.event.slots, key=Slot.sort_key))}
     for sid in sorted(result.placement):
@@ -337,8 +392,9 @@ def build_runs(inst: AgendaInstance, result: AgendaResult) -> list[Run]:
             attendees = list(session.presenters) + people.get((sid, slot_id), [])
             runs.append(Run(sid, ActivityKind(str(session.kind)), slot_id, room_id, attendees))
     riders: dict[str, list[str]] = {}
-    for (pid, _slot_id), tid in result.rides.items():
-        riders.setdefault(tid, []).append(pid)
+    for (pid, slot_id), tid in result.rides.items():
+        if pid in takers.get(slot_id, ()) or inst.event.leads_or_presents(pid, tid):
+            riders.setdefault(tid, []).append(pid)
     for tid in sorted(result.tour_slot):
         runs.append(Run(tid, ActivityKind.TOUR, result.tour_slot[tid], None, riders.get(tid, [])))
     runs.sort(key=lambda r: (order[r.slot_id], r.activity_id))

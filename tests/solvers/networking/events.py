@@ -44,7 +44,7 @@ def convening_builder(
             f"fac{f}", f"Facilitator {f}", role="facilitator", topics=[TOPICS[f % len(TOPICS)]]
         )
     for s in range(staff):
-        b.add_participant(f"staff{s}", f"Staff {s}", role="staff")
+        b.add_participant(f"staff{s}", f"Staff {s}", role="speaker")
     for r in range(rounds):
         sid = f"n{r + 1}"
         b.add_slot(sid, at(12 + 0.01 * r, r), at(13, r), "networking")

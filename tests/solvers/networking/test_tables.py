@@ -65,7 +65,7 @@ def test_constructions_are_resolvable_without_repeats(people: int, size: int, ro
 def test_unequal_tables_and_late_arrivals() -> None:
     b = convening_builder(9, rounds=3, table_size=5)  # 27 people: 6 tables of 4 or 5
     b.add_participant("late", "Late arrival", role="speaker", arrives=at(12.5, 1))
-    b.add_participant("early", "Early leaver", role="staff", departs=at(14, 0))
+    b.add_participant("early", "Early leaver", role="speaker", departs=at(14, 0))
     event = build(b)
     tables = seat_tables(event)
     assert_valid(event, tables)
@@ -109,7 +109,7 @@ def test_every_table_gets_a_host_when_there_are_enough() -> None:
     b = convening_builder(6, rounds=2, table_size=6, staff=3)  # 21 people, 4 tables
     for s in range(3):
         b.add_networking_rule("host", f"staff{s}")
-    b.add_participant("host4", "Host", role="staff")
+    b.add_participant("host4", "Host", role="speaker")
     b.add_networking_rule("host", "host4")
     event = build(b)
     tables = seat_tables(event)
@@ -180,7 +180,7 @@ def test_search_reaches_zero_repeats_from_greedy() -> None:
 
 def test_compact_problem_matches_event() -> None:
     b = convening_builder(5, rounds=2, table_size=4)
-    b.add_participant("late", "Late", role="staff", arrives=at(9, 1))
+    b.add_participant("late", "Late", role="speaker", arrives=at(9, 1))
     event = build(b)
     problem, ids = build_problem(event, event.slots_of(SlotKind.NETWORKING))
     assert [len(r.present) for r in problem.rounds] == [15, 16]
@@ -200,7 +200,7 @@ def test_action_planning_delegations_coaches_and_support() -> None:
     for slot in ("ap1", "ap2", "ap3"):
         mine = [t for t in tables if t.slot_id == slot]
         assert [t.city_id for t in mine] == ["c000", "c001", "c002", None]
-        assert sorted(t.coach for t in mine if t.coach) == ["fac0", "fac1", "fac2"]
+        assert sorted(c for t in mine for c in t.coaches) == ["fac0", "fac1", "fac2"]
         assert set(mine[-1].members) == {"staff0", "staff1"}
     # Coaches go by topic (fac0 and city c000 work on housing, see events.TOPICS) and
     # a city keeps its coach from one slot to the next.
@@ -209,15 +209,61 @@ def test_action_planning_delegations_coaches_and_support() -> None:
         assert [coach[(slot, c)] for c in ("c000", "c001", "c002")] == ["fac0", "fac1", "fac2"]
 
 
-def test_uncoached_delegations_get_a_coach_next_and_rotation() -> None:
+def coaches_of(tables: list[Table], slot_id: str) -> dict[str | None, tuple[str, ...]]:
+    return {t.city_id: t.coaches for t in tables if t.slot_id == slot_id and t.city_id}
+
+
+@pytest.mark.parametrize(
+    ("cities", "facilitators", "groups"),
+    [
+        (4, 2, [2, 2]),  # two groups of two tables
+        (7, 3, [2, 2, 3]),  # sizes differ by at most one
+        (35, 5, [7, 7, 7, 7, 7]),  # a facilitator per seven delegations
+        (3, 3, [1, 1, 1]),
+        (2, 5, [1, 1, 1, 1, 1]),  # more facilitators than tables: 3 and 2 coaches
+    ],
+)
+def test_every_delegation_table_is_coached_in_balanced_groups(
+    cities: int, facilitators: int, groups: list[int]
+) -> None:
+    event = build(
+        convening_builder(cities, rounds=0, facilitators=facilitators, action_planning=2)
+    )
+    tables = seat_tables(event)
+    assert_valid(event, tables)
+    for slot in ("ap1", "ap2"):
+        mine = coaches_of(tables, slot)
+        assert all(mine.values()), mine  # every delegation table has a coach
+        per_coach = Counter(c for cs in mine.values() for c in cs)
+        assert sorted(per_coach.values()) == groups
+        per_table = sorted(len(cs) for cs in mine.values())
+        assert per_table[-1] - per_table[0] <= 1
+    # A delegation keeps its coaches from one slot to the next.
+    assert coaches_of(tables, "ap1") == coaches_of(tables, "ap2")
+
+
+def test_a_delegation_keeps_its_coach_when_that_coach_is_there() -> None:
+    b = convening_builder(6, rounds=0, facilitators=2, action_planning=2)
+    b.add_participant("late", "Late Coach", role="facilitator", arrives=at(14, 1))
+    event = build(b)
+    tables = seat_tables(event)
+    assert_valid(event, tables)
+    first, second = coaches_of(tables, "ap1"), coaches_of(tables, "ap2")
+    # Groups of three, then of two: the late coach takes one city from each group,
+    # and every other city keeps the coach it had.
+    assert Counter(c for cs in first.values() for c in cs) == {"fac0": 3, "fac1": 3}
+    assert Counter(c for cs in second.values() for c in cs) == {"fac0": 2, "fac1": 2, "late": 2}
+    assert sum(first[c] == second[c] for c in first) == 4
+
+
+def test_coach_rotation_moves_coaches_between_cities() -> None:
     event = build(convening_builder(4, rounds=0, facilitators=2, action_planning=4))
     for rotation in (False, True):
         tables = seat_tables(event, options=TableOptions(coach_rotation=rotation))
         assert_valid(event, tables)
-        coached = {
-            s: {t.city_id for t in tables if t.slot_id == s and t.coach} for s in ("ap1", "ap2")
-        }
-        assert coached["ap1"] | coached["ap2"] == {"c000", "c001", "c002", "c003"}
+        pairs = Counter((c, t.city_id) for t in tables for c in t.coaches)
         if rotation:
-            pairs = Counter((t.coach, t.city_id) for t in tables if t.coach)
-            assert max(pairs.values()) == 1  # four slots, two coaches, four cities
+            # Four slots, two coaches of two tables each: every coach meets every city twice.
+            assert set(pairs.values()) == {2} and len(pairs) == 8
+        else:
+            assert set(pairs.values()) == {4} and len(pairs) == 4

@@ -17,6 +17,11 @@ literal, a :data:`Guard`:
     The person is only in accessible rooms and never on walking tours.
 ``("window", participant_id)``
     The person (a presenter) is at the event only from ``arrives`` to ``departs``.
+``("away", participant_id, slot_id)``
+    The person (a presenter or tour leader) is away in that slot (``away``).
+``("leader", participant_id, tour_id)``
+    The person leads the tour, so it runs only where they are at the event and
+    they ride it.
 ``("no-repeat", session_id)``
     Nobody attends the session twice, unless presenting it.
 ``("offered", session_id)``
@@ -143,6 +148,7 @@ def _sessions_model(event: Event, kind: SlotKind) -> _Model:
             presenting[pid].append(s.session_id)
     present = {k: {p.participant_id for p in event.present(k)} for k in slot_ids}
     big = max((len(v) for v in present.values()), default=0) + 1
+    by_id = event.slot_by_id
 
     # Where sessions run.
     y: dict[tuple[str, str, str], cp_model.IntVar] = {}
@@ -209,9 +215,14 @@ def _sessions_model(event: Event, kind: SlotKind) -> _Model:
             if here:
                 model.add_exactly_one(mine)
             else:
-                # A presenter outside their window is there only if the window is relaxed.
+                # A presenter who takes no place here presents at most once; one outside
+                # their window or away is there only if that is relaxed.
                 model.add(sum(mine) <= 1)
-                model.add(sum(mine) == 0).only_enforce_if(m.guard(("window", pid)))
+                slot = by_id[k]
+                if not person.is_present(slot):
+                    model.add(sum(mine) == 0).only_enforce_if(m.guard(("window", pid)))
+                elif not person.is_at(slot):
+                    model.add(sum(mine) == 0).only_enforce_if(m.guard(("away", pid, k)))
         for sid in own:
             g = m.guard(("presenter", pid, sid))
             for k in slot_ids:
@@ -280,8 +291,24 @@ def _tours_model(event: Event) -> _Model:
             if t.slot_id is not None and t.slot_id != k:
                 model.add(y[(t.tour_id, k)] == 0).only_enforce_if(m.guard(("tour-pin", t.tour_id)))
         model.add_exactly_one(y[(t.tour_id, k)] for k in slot_ids)
+    people = event.participant_by_id
+    for t in tours:
+        for pid in t.leaders:
+            for k in slot_ids:
+                slot = event.slot_by_id[k]
+                if not people[pid].is_present(slot):
+                    why: tuple[str, ...] = ("window", pid)
+                elif not people[pid].is_at(slot):
+                    why = ("away", pid, k)
+                else:
+                    continue
+                # A tour runs where its leaders are, unless their absence is relaxed.
+                model.add(y[(t.tour_id, k)] == 0).only_enforce_if(
+                    [m.guard(("leader", pid, t.tour_id)), m.guard(why)]
+                )
     for k in slot_ids:
         present = event.present(k)
+        here_ids = {p.participant_id for p in present}
         riders: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
         for p in present:
             if not p.accessible:
@@ -305,7 +332,15 @@ def _tours_model(event: Event) -> _Model:
             counts.append(c)
         model.add(sum(counts) == others)
         for t in tours:
-            if t.seats < len(present):
+            # Leaders who take no place here still ride their own tour when it runs here.
+            extra = [
+                pid
+                for pid in t.leaders
+                if pid not in here_ids and people[pid].is_at(event.slot_by_id[k])
+            ]
+            if extra:
+                riders[t.tour_id].append(len(extra) * y[(t.tour_id, k)])
+            if t.seats < len(present) + len(extra):
                 model.add(sum(riders[t.tour_id]) <= t.seats).only_enforce_if(
                     m.guard(("tour-capacity", t.tour_id))
                 )

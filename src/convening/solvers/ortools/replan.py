@@ -536,6 +536,11 @@ class ReplanAssignment:
         self.frozen = frozenset(frozen_slots)
         self.model = cp_model.CpModel()
         self.presenting = presenting_in(inst, placement)
+        # Tour leaders ride their own tour, as presenters are in their own session.
+        for tid, k in sorted(tour_slot.items()):
+            for pid in inst.event.tour_by_id[tid].leaders:
+                if pid in inst.present_sets.get(k, ()):
+                    self.presenting[(pid, k)] = tid
         self._runs()
         self._variables()
         self._constraints()
@@ -725,7 +730,9 @@ class ReplanAssignment:
         except SeatingError as err:
             raise InfeasibleError(f"People cannot be seated: {err}.") from None
         rides = self._seat_riders(rides, [key for key in waiting if key[1] in tour_slots])
-        return outcome, attends, rides
+        tours = self.inst.event.tour_by_id
+        rides.update({key: tid for key, tid in self.presenting.items() if tid in tours})
+        return outcome, attends, dict(sorted(rides.items()))
 
     def _seat_riders(
         self, rides: dict[tuple[str, str], str], waiting: list[tuple[str, str]]

@@ -50,10 +50,20 @@ def seat_tours(
     rides: dict[tuple[str, str], str] = {}
     for slot in inst.tour_slots:
         k = slot.slot_id
-        runs = [(tid, by_id[tid].seats) for tid, kk in sorted(tour_slot.items()) if kk == k]
-        got = seat_slot(inst, k, list(inst.present[k]), runs, allowed)
+        here = [tid for tid, kk in sorted(tour_slot.items()) if kk == k]
+        leaders = inst.leader_rides(k, here)
+        if leaders is None:
+            return None
+        leaders = {pid: tid for pid, tid in leaders.items() if pid in inst.present_sets[k]}
+        taken = {tid: sum(1 for t in leaders.values() if t == tid) for tid in here}
+        runs = [(tid, by_id[tid].seats - taken[tid]) for tid in here]
+        if any(seats < 0 for _tid, seats in runs):
+            return None
+        people = [pid for pid in inst.present[k] if pid not in leaders]
+        got = seat_slot(inst, k, people, runs, allowed)
         if got is None:
             return None
+        rides.update(((pid, k), tid) for pid, tid in leaders.items())
         rides.update(((pid, k), tid) for pid, tid in got.items())
     return dict(sorted(rides.items()))
 
@@ -133,9 +143,9 @@ class TourModel:
         self._one_activity()
         self._seats()
         self._fallback_fits()
-        inst_scores = inst.scores
+        self._leaders()
         self.terms = {
-            "tours": sum(inst_scores[p][t] * v for (p, t, _k), v in self.x.items()),
+            "tours": sum(inst.score(p, t) * v for (p, t, _k), v in self.x.items()),
         }
 
     def _variables(self) -> None:
@@ -160,6 +170,11 @@ class TourModel:
                     v = m.new_bool_var(f"x[{pid},{tid},{k}]")
                     m.add_implication(v, self.y[(tid, k)])
                     self.x[(pid, tid, k)] = v
+                for tid in inst.leads.get(pid, ()):
+                    if (tid, k) in self.y and (pid, tid, k) not in self.x:
+                        v = m.new_bool_var(f"x[{pid},{tid},{k}]")
+                        m.add_implication(v, self.y[(tid, k)])
+                        self.x[(pid, tid, k)] = v
 
     def _runs_once(self) -> None:
         """Every tour runs once, in one tour slot."""
@@ -187,6 +202,19 @@ class TourModel:
             seats = self.inst.event.tour_by_id[t].seats
             if len(vs) > seats:
                 self.model.add(sum(vs) <= seats * y)
+
+    def _leaders(self) -> None:
+        """Leaders ride their tour wherever it runs; tours sharing a leader never share a slot."""
+        m = self.model
+        for pid, tids in sorted(self.inst.leads.items()):
+            for tid in tids:
+                for (t, k), y in self.y.items():
+                    if t == tid and (pid, tid, k) in self.x:
+                        m.add(self.x[(pid, tid, k)] == y)
+            for slot in self.inst.tour_slots:
+                ys = [self.y[(t, slot.slot_id)] for t in tids if (t, slot.slot_id) in self.y]
+                if len(ys) > 1:
+                    m.add_at_most_one(ys)
 
     def _fallback_fits(self) -> None:
         """The tours in a slot seat everyone, and step-free riders in non-walking tours."""

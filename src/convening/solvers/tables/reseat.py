@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import attrs
 
@@ -151,7 +150,12 @@ def _reseat_networking(
 
 
 def _reseat_action_planning(event: Event, previous: Plan) -> list[Table]:
-    from convening.solvers.tables.action_planning import parties
+    from convening.solvers.tables.action_planning import (
+        CONTINUITY_SCORE,
+        TOPIC_SCORE,
+        coach_groups,
+        parties,
+    )
 
     tables: list[Table] = []
     for slot in event.slots_of(SlotKind.ACTION_PLANNING):
@@ -163,26 +167,20 @@ def _reseat_action_planning(event: Event, previous: Plan) -> list[Table]:
             t for t in previous.tables if t.slot_id == k and t.kind is ActivityKind.ACTION_PLANNING
         ]
         old_number = {t.city_id: t.number for t in old if t.city_id is not None}
-        old_coach = {t.city_id: t.coach for t in old if t.city_id is not None and t.coach}
+        old_coaches = {t.city_id: set(t.coaches) for t in old if t.city_id is not None}
         old_support = next((t.number for t in old if t.city_id is None), None)
-        coach_ids = [c.participant_id for c in coaches]
-        match: dict[str, str] = {}
-        for d in cities:
-            kept = old_coach.get(d.city_id)
-            if kept is not None and kept in coach_ids and kept not in match.values():
-                match[d.city_id] = kept
-        free = [c for c in coaches if c.participant_id not in match.values()]
-        for coach in free:
-            open_cities = [d for d in cities if d.city_id not in match]
-
-            def fit(
-                d: Any, coach: Participant = coach, cities: list[Any] = cities
-            ) -> tuple[int, int]:
+        # A delegation keeps its coaches where they are still there; topics decide the rest.
+        score: dict[tuple[str, str], int] = {}
+        for coach in coaches:
+            for d in cities:
                 topics = set(d.city.topics) | {t for m in d.members for t in m.topics}
-                return (-len(set(coach.topics) & topics), cities.index(d))
-
-            best = min(open_cities, key=fit)
-            match[best.city_id] = coach.participant_id
+                kept = coach.participant_id in old_coaches.get(d.city_id, ())
+                score[(coach.participant_id, d.city_id)] = CONTINUITY_SCORE * kept + (
+                    TOPIC_SCORE * len(set(coach.topics) & topics)
+                )
+        match = coach_groups(
+            [c.participant_id for c in coaches], [d.city_id for d in cities], score
+        )
         delegates = {m.participant_id for d in cities for m in d.members}
         support = [
             p.participant_id
@@ -207,9 +205,6 @@ def _reseat_action_planning(event: Event, previous: Plan) -> list[Table]:
                 numbers[key] = next(spare)
         for d in cities:
             members = [m.participant_id for m in d.members if m.participant_id in here]
-            coach_id = match.get(d.city_id)
-            if coach_id is not None:
-                members.append(coach_id)
             tables.append(
                 Table(
                     k,
@@ -217,7 +212,7 @@ def _reseat_action_planning(event: Event, previous: Plan) -> list[Table]:
                     ActivityKind.ACTION_PLANNING,
                     members,
                     city_id=d.city_id,
-                    coach=coach_id,
+                    coaches=match.get(d.city_id, []),
                 )
             )
         if support:
