@@ -31,7 +31,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from results import write_section  # noqa: E402
+from results import current_commit, write_section  # noqa: E402
 
 RUNS = HERE / "startup_runs.jsonl"
 TARGET = {"help": "< 0.3 s", "check": "< 1 s"}
@@ -60,20 +60,6 @@ def _median_seconds(argv: list[str], repeats: int) -> tuple[float, list[float], 
     return statistics.median(times), times, statistics.median(cpus)
 
 
-def _commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=HERE,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return out.stdout.strip()
-
-
 def one(label: str, repeats: int, commit: str | None = None) -> dict[str, Any]:
     """Time both commands; return the row."""
     import warnings
@@ -84,7 +70,7 @@ def one(label: str, repeats: int, commit: str | None = None) -> dict[str, Any]:
 
     command = _command()
     load = os.getloadavg()[0]
-    row: dict[str, Any] = {"label": label, "commit": commit or _commit()}
+    row: dict[str, Any] = {"label": label, "commit": commit or current_commit()}
     with tempfile.TemporaryDirectory(prefix="convening-startup-") as tmp:
         workbook = write_event(load_example("peer_exchange"), Path(tmp) / "peer_exchange.xlsx")
         for name, args in (("help", ["--help"]), ("check", ["check", str(workbook)])):

@@ -27,7 +27,6 @@ import os
 import platform
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +37,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from results import write_section  # noqa: E402
+from results import current_commit, write_section  # noqa: E402
 
 RUNS = HERE / "writing_runs.jsonl"
 #: cities -> label
@@ -66,20 +65,6 @@ def folder_digest(folder: Path) -> tuple[int, int, str]:
         files += 1
         total += len(data)
     return files, total, digest.hexdigest()
-
-
-def _commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=HERE,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return out.stdout.strip()
 
 
 def _cpu() -> tuple[float, float]:
@@ -114,7 +99,7 @@ def one(cities: int, label: str, repeats: int, commit: str | None = None) -> dic
     return {
         "cities": cities,
         "label": label,
-        "commit": commit or _commit(),
+        "commit": commit or current_commit(),
         "people": len(plan.event.participants),
         "files": files,
         "bytes": total,
