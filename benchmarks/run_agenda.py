@@ -39,7 +39,7 @@ sys.path.insert(0, str(HERE))
 #: cities -> (label, time limit in seconds, target)
 TABLE = {
     4: ("4-city peer exchange", 2.0, "optimal, proven, < 2 s"),
-    50: ("50 cities", 20.0, ">= 85% in < 20 s"),
+    50: ("50 cities", 20.0, "< 20 s; >= 98.5% of its bound"),
     500: ("500 cities", 90.0, ">= 82% in < 90 s"),
     1700: ("1,700 cities", 300.0, ">= 80% in < 300 s, < 4 GiB"),
 }
@@ -142,11 +142,20 @@ def status_lines(rows: dict[tuple[int, str], dict[str, Any]]) -> list[str]:
     if r50 is None:
         return []
     spread = _spread_scores().get(50, [])
+    bounds = _newest(
+        BOUNDS, lambda r: (int(r["cities"]), int(r["event_seed"]), r.get("profile", "ranked"))
+    )
+    found = bounds.get((50, 0, "ranked"))
+    share = ""
+    if found is not None:
+        bound = float(found["bound_pct"])
+        share = f", {100 * float(r50['score_pct']) / bound:.2f}% of its bound ({bound}%)"
     line = (
         "Status against the targets: 4 cities proven optimal in < 2 s (met); 500 cities "
         "≥ 82% and 1,700 cities ≥ 80% under 4 GiB (met), deterministic and inside their "
-        f"limits; 50 cities ≥ 85% is **not met**: {r50['score_pct']}% on the seed-0 event "
-        "in this run"
+        "limits. The 50-city target of ≥ 85% on one generated event is retired (its proven "
+        "ceiling is 86.41%); the goal is now ≥ 98.5% of the proven bound, **not met**: "
+        f"{r50['score_pct']}% on the seed-0 event in this run{share}"
     )
     if spread:
         mean = sum(spread) / len(spread)
@@ -238,8 +247,17 @@ def write_table() -> None:
         "action-planning slots (tables are planned elsewhere).",
         "",
         *status_lines(rows),
-        "Changes since the previous table (4 / 50 / 500 / 1,700 cities: score 85.40 /",
-        "84.58 / 83.65 / 82.31%; 50-city spread below: mean 84.07%, 83.44–85.64%):",
+        "Changes since the previous table (4 / 50 / 500 cities: score 85.40 / 84.58 /",
+        "83.65%, in 1.0 / 9.3 / 50.0 s): every stage now stops on deterministic work and the",
+        "wall clock only at a safety net of 10 × the limit, so the same scores come out on a",
+        "busy machine (at load average 10 the 50- and 500-city runs took 84 s and 612 s and",
+        "gave exactly the scores of a quiet run); people nobody's ranks place are seated by",
+        "delegation spread, topics and room balance (50 cities 84.58% → 84.56%, within the",
+        "0.3-point allowance; *spread* now counts only slots with a run per member present).",
+        "The 50- and 500-city solves took 12.3 s and 63.4 s on a quiet machine (9.3 s and",
+        "50.0 s before); the 1,700-city rows are from before these changes.",
+        "",
+        "Earlier, in the previous table:",
         "",
         "1. The placement annealing runs one independent chain per worker side by",
         "   side (`convening.parallel`; on Linux the second in a forked process)",
