@@ -137,6 +137,9 @@ def test_named_breaks_meals_and_coaching_show_in_the_day_grid() -> None:
     text = "".join(parse(agenda_html(plan)).text)
     assert "Registration and breakfast" in text
     assert "Dinner at the Public Market" in text and "Public Market, 1 Main St" in text
+    # The place is markup of its own, escaped once: never tags shown as text.
+    assert "<span" not in text and "&lt;" not in text
+    assert "Dinner at the Public Market at Public Market, 1 Main St" in " ".join(text.split())
     assert "Lunch: networking at" in text
     # Four delegation tables, one facilitator coaching all of them; no support table.
     assert "Action planning at 4 delegation tables, 1 coach" in text

@@ -171,7 +171,7 @@ def _day_grid(plan: Plan, day: dt.date, slots: list[Slot]) -> list[str]:
         ):
             note = _whole_row_note(plan, slot)
             span = f' colspan="{width - 1}"' if width > 2 else ""
-            whole = f'<td class="whole"{span}>{_e(note)}</td>' if width > 1 else ""
+            whole = f'<td class="whole"{span}>{note}</td>' if width > 1 else ""
             rows.append(f"<tr>{time_cell}{whole}</tr>")
             continue
         cells: list[str] = []
