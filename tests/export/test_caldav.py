@@ -373,7 +373,20 @@ def test_a_calendar_that_keeps_failing_is_reported_and_the_others_go_on(
     # The command says which calendar is incomplete and exits 5; run again, it completes.
     handler.drops[:] = [f"/{ada.name}/"] * 3
     monkeypatch.setenv("DAV_PASSWORD", "unused")
-    args = [
+    args = _push_args(tmp_path, home)
+    assert main(args) == EXIT_CALDAV_UPLOAD
+    printed = capsys.readouterr().out
+    assert "Ada Lee" in printed and "2 changes not made" in printed
+    assert main(args) == EXIT_OK
+    assert "0 calendars failed" in capsys.readouterr().out
+    assert set(_collections(home, "planner", "unused")[ada.name][1]) == {
+        str(v["UID"]) for v in ada.calendar.walk("VEVENT")
+    }
+
+
+def _push_args(tmp_path: Path, home: str) -> list[str]:
+    """``convening publish`` of the plan in ``tmp_path``, pushed to ``home`` as the planner."""
+    return [
         "publish",
         str(tmp_path / "plan-v1"),
         "--site",
@@ -387,14 +400,6 @@ def test_a_calendar_that_keeps_failing_is_reported_and_the_others_go_on(
         "--password-env",
         "DAV_PASSWORD",
     ]
-    assert main(args) == EXIT_CALDAV_UPLOAD
-    printed = capsys.readouterr().out
-    assert "Ada Lee" in printed and "2 changes not made" in printed
-    assert main(args) == EXIT_OK
-    assert "0 calendars failed" in capsys.readouterr().out
-    assert set(_collections(home, "planner", "unused")[ada.name][1]) == {
-        str(v["UID"]) for v in ada.calendar.walk("VEVENT")
-    }
 
 
 def test_wrong_credentials_are_a_clear_error_and_exit_4(
@@ -408,20 +413,7 @@ def test_wrong_credentials_are_a_clear_error_and_exit_4(
     with pytest.raises(CalDAVLoginError, match="refused the user 'planner'"):
         push_caldav(report.calendars, home, "planner", "wrong")
     monkeypatch.setenv("DAV_PASSWORD", "wrong")
-    args = [
-        "publish",
-        str(tmp_path / "plan-v1"),
-        "--site",
-        str(tmp_path / "site"),
-        "--base-url",
-        "https://cal.example.org/e/",
-        "--caldav",
-        home,
-        "--user",
-        "planner",
-        "--password-env",
-        "DAV_PASSWORD",
-    ]
+    args = _push_args(tmp_path, home)
     assert main(args) == EXIT_CALDAV_LOGIN
     err = capsys.readouterr().err
     assert "refused the user 'planner'" in err and "Traceback" not in err
