@@ -106,6 +106,7 @@ def one(
     from convening.validate import validate
 
     limit = limit_of(cities)
+    commit = current_commit()  # the code that plans, read before it runs
     event = make_event(cities, seed=event_seed, profile=profile)
     options = SolveOptions(
         time_limit=limit,
@@ -129,7 +130,6 @@ def one(
     tables = {
         s.slot_id for s in event.slots if s.kind in (SlotKind.NETWORKING, SlotKind.ACTION_PLANNING)
     }
-    commit = current_commit()
     out = []
     for method, p, secs, at_start, mib in rows:
         m = agenda_metrics(event, p)
