@@ -187,3 +187,21 @@ def test_delegation_shape_warnings_can_be_left_out(capsys: pytest.CaptureFixture
     out = capsys.readouterr().out
     assert "the usual shape" not in out
     assert "no problems found" in out
+
+
+def test_the_plan_quality_table_speaks_the_planners_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    out = tmp_path / "out"
+    args = ["demo", "--example", "peer_exchange", "--out", str(out), "--time-limit", "5"]
+    assert main(args) == EXIT_OK
+    shown = re.sub(r"\s+", " ", capsys.readouterr().out)
+    # Each figure is shown under its label, with the key scripts read beside it.
+    assert re.search(r"Worst-off person's share \(%\) │ [\d.]+ │ worst_off_share_pct", shown)
+    assert re.search(
+        r"Coached action-planning tables \(%\) │ [\d.]+ │ action_planning_coached", shown
+    )
+    # Groups come in the report's order: fairness before the solver's own figures.
+    assert shown.index("fairness") < shown.index("Plan status")
