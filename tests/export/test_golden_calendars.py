@@ -181,7 +181,7 @@ def test_a_delegates_day_with_named_breaks_and_an_off_site_dinner(written: Path)
         ("13:30", "Riverside walk", "River St entrance"),
         ("15:45", "Action planning: Albany, NY", f"{venue}, Table 1"),
         # The dinner is off site: its place, then the table.
-        ("18:30", "Networking, table 1", "Public Market, 1 Main St, Table 1"),
+        ("18:30", "Dinner at the Public Market, table 1", "Public Market, 1 Main St, Table 1"),
     ]
 
 
