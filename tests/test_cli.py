@@ -106,7 +106,9 @@ def test_report_of_a_folder_without_a_plan_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["report", str(tmp_path)]) == EXIT_INPUT
-    assert "holds no plan" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "holds no plan" in err
+    assert "convening plan EVENT --out FOLDER" in err and "write_outputs" not in err
 
 
 def test_event_names_that_look_like_markup_print_as_written(
