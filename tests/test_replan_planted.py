@@ -399,3 +399,34 @@ def test_the_bound_counts_people_a_slot_cannot_keep_for_want_of_room(
     assert result.changes.people_moved >= max(losses.values())
     # Nothing is lost when a room no run needs goes.
     assert capacity_losses(AgendaInstance(event), previous) == {}
+
+
+def test_a_lost_rooms_run_with_someone_needing_step_free_access_goes_to_a_step_free_room(
+    harbor_plan: tuple[Event, Plan],
+) -> None:
+    event, plan = harbor_plan
+    needs = sorted(attendees(plan, "s1", "tue") - {"spk1"})[0]
+    # The hall, the biggest free room on Tuesday, now has steps (the welcome moves to the
+    # Lake), and one of s1's people now needs step-free access.
+    changed = attrs.evolve(
+        without_room(event, "harbor"),
+        rooms=[
+            attrs.evolve(r, accessible=r.room_id != "hall")
+            for r in event.rooms
+            if r.room_id != "harbor"
+        ],
+        participants=[
+            attrs.evolve(p, accessible=True) if p.participant_id == needs else p
+            for p in event.participants
+        ],
+        sessions=[
+            attrs.evolve(s, room_id="lake") if s.session_id == "welcome" else s
+            for s in event.sessions
+        ],
+    )
+    result = run(changed, plan)
+    changes = result.changes
+    assert changes.moved == () and changes.runs_retimed == ()
+    room = room_of(result.plan, "s1", "tue")
+    assert room is not None and changed.room_by_id[room].accessible
+    assert attendees(result.plan, "s1", "tue") == attendees(plan, "s1", "tue")

@@ -413,11 +413,17 @@ class ReplanPlacement:
         for sid, k in fixed:
             self.model.add_exactly_one(self.by_run[(sid, k)])
 
-    def _kept(self, item: str, k: str, seats: int) -> int:
-        """People a previous run keeps in place if it stays: its attendees still there."""
+    def _kept(self, item: str, k: str, seats: int, room: str | None = None) -> int:
+        """People a previous run keeps in place if it stays (in ``room``): its attendees
+        still there, those who need step-free access only in a step-free room."""
         inst = self.inst
         here = inst.present_sets.get(k, frozenset())
-        people = [p for p in self.previous.attendees.get((item, k), ()) if p in here]
+        step_free = room is None or inst.room_accessible(room)
+        people = [
+            p
+            for p in self.previous.attendees.get((item, k), ())
+            if p in here and (step_free or p not in inst.accessible)
+        ]
         return min(len(people), seats)
 
     def _objective(self) -> None:
@@ -443,7 +449,7 @@ class ReplanPlacement:
                 if not in_slot:
                     continue
                 for rr, v in in_slot:
-                    people.append(self._kept(sid, k, self.seats[(sid, k, rr)]) * v)
+                    people.append(self._kept(sid, k, self.seats[(sid, k, rr)], rr) * v)
                     if rr == r:
                         rooms.append(v)
                 target = presenter_slots if sessions[sid].presenters else plain_slots
@@ -999,7 +1005,8 @@ def _swap_partners(
     inst: AgendaInstance, previous: PreviousAgenda, displaced: Iterable[tuple[str, str]]
 ) -> set[tuple[str, str]]:
     """Runs a displaced run may swap rooms with: in its slot, in a room bigger than any
-    room left free there, when no free room seats the people it had."""
+    room left free there, when no free room seats the people it had (step-free rooms
+    only, when one of them needs step-free access)."""
     rooms = {r.room_id: r.capacity for r in inst.event.rooms}
     held: dict[str, dict[str, str]] = {}
     for sid, cells in previous.cells.items():
@@ -1008,8 +1015,14 @@ def _swap_partners(
     out: set[tuple[str, str]] = set()
     for sid, k in displaced:
         here = inst.present_sets.get(k, frozenset())
-        need = sum(1 for p in previous.attendees.get((sid, k), ()) if p in here)
-        options = [(r, c) for kk, r, c in inst.info[sid].options if kk == k]
+        people = [p for p in previous.attendees.get((sid, k), ()) if p in here]
+        need = len(people)
+        step_free = any(p in inst.accessible for p in people)
+        options = [
+            (r, c)
+            for kk, r, c in inst.info[sid].options
+            if kk == k and (not step_free or inst.room_accessible(r))
+        ]
         free = max((c for r, c in options if r not in held.get(k, {})), default=0)
         if free >= need:
             continue
