@@ -23,7 +23,7 @@ own, so the peak memory (``ru_maxrss`` of the process plus its largest child's:
 the annealing's second chain runs in a forked child) belongs to that run alone.
 Rows are appended to ``benchmarks/unranked_runs.jsonl`` with the load average
 at their start; the table is rebuilt from the newest row per (size, profile,
-method), with a status line per size against the targets of issue 14.
+method), with a status line per size against its targets.
 """
 
 from __future__ import annotations
