@@ -203,6 +203,11 @@ def one(cities: int, change: str, folder: Path) -> dict[str, object]:
     )
     seconds = time.perf_counter() - t0
     changes = result.changes
+    # People a slot cannot keep, its rooms now being too few or too small for its runs.
+    from convening.solvers.instance import AgendaInstance
+    from convening.solvers.ortools.replan import PreviousAgenda, capacity_losses
+
+    losses = capacity_losses(AgendaInstance(changed), PreviousAgenda.from_runs(plan.runs))
     # Riders over a tour's seats now must move too, whoever they are.
     overflow = 0
     for run in plan.runs:
@@ -221,7 +226,7 @@ def one(cities: int, change: str, folder: Path) -> dict[str, object]:
         "what": what,
         "people": len(changed.participants),
         "forced": len(changes.forced),
-        "bound": max(len(changes.forced), overflow),
+        "bound": max(len(changes.forced), overflow, *losses.values()),
         "moved": changes.people_moved,
         "room_changed": len(changes.room_changed),
         "reseated": len(changes.reseated),
@@ -233,6 +238,7 @@ def one(cities: int, change: str, folder: Path) -> dict[str, object]:
         "first_peak_mib": data["first_peak_mib"],
         "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "violations": len(validate(changed, result.plan)),
+        "load": round(os.getloadavg()[0], 1),
         "cores": WORKERS,
         "cpu_count": os.cpu_count(),
     }
@@ -260,7 +266,9 @@ def write_table(rows: list[dict[str, object]]) -> None:
         "time limit (20 s for 50 cities, 90 s for 500); each re-plan runs in its own process from",
         "the first plan's `plan.json`. *Forced* is the re-planner's lower bound on people who must",
         "move whatever the plan (their session or tour cannot run in that slot in any room);",
-        "*bound* adds what the forced list cannot name: riders over a shrunk tour's seats.",
+        "*bound* adds what the forced list cannot name: people a slot cannot keep because its",
+        "rooms are now too few or too small for its runs (the runs biggest first in the rooms",
+        "biggest first, the best any placement can do), and riders over a shrunk tour's seats.",
         "*moved* counts people whose session or tour changed in some slot (the lexicographic",
         "first cost); *room only* people kept their sessions and times in another room. Runs",
         "*moved in time* changed slot (the second cost, presenters' runs counting worse); runs",
@@ -277,8 +285,8 @@ def write_table(rows: list[dict[str, object]]) -> None:
             if skipped
             else []
         ),
-        "| instance | people | change | forced | bound | moved | room only | runs moved in time | runs moved in room | re-seated | calendars changed | re-plan (s) | first solve (s) | peak MiB | rule violations | cores |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| instance | people | change | forced | bound | moved | room only | runs moved in time | runs moved in room | re-seated | calendars changed | re-plan (s) | first solve (s) | peak MiB | rule violations | cores | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         label = TABLE[int(r["cities"])][0]  # type: ignore[call-overload]
@@ -288,7 +296,7 @@ def write_table(rows: list[dict[str, object]]) -> None:
             f"{r['room_changed']} | {r['runs_time']} | {r['runs_room']} | "
             f"{r['reseated']} | {r['notify']} | {r['seconds']} | "
             f"{r['first_seconds']} | {r['peak_mib']} ({r['first_peak_mib']}) | {r['violations']} | "
-            f"{r['cores']} of {r['cpu_count']} |"
+            f"{r['cores']} of {r['cpu_count']} | {r.get('load', '')} |"
         )
     lines.append("")
     write_section("replan", ["", *lines])

@@ -126,6 +126,37 @@ def crowded() -> Event:
     return b.build()
 
 
+def swapped() -> Event:
+    """Losing the Harbor Room on Tuesday needs a swap: only the Lake can take ``s1``.
+
+    Tuesday: ``s1`` (presented by ``spk1``, at least 13 people) in Harbor (40 seats),
+    ``s2`` (at most 8) in the Lake (35), the Nook (12) free. Wednesday: ``s3``
+    (presented by ``spk2``) in the Lake, ``s4`` (at most 8) in the Nook. Without Harbor,
+    ``s1`` keeps its people only in the Lake, and ``s2`` fits the Nook.
+    """
+    b = EventBuilder("Swap convening", "Duluth, MN", "America/Chicago", venue="Port hall")
+    people(b, range(7))
+    b.add_participant("spk1", "Speaker One", role="speaker", email="spk1@example.org")
+    b.add_participant("spk2", "Speaker Two", role="speaker", email="spk2@example.org")
+    b.add_room("harbor", "Harbor Room", 40)
+    b.add_room("lake", "Lake", 35)
+    b.add_room("nook", "Nook", 12)
+    b.add_slot("open", at(9), at(10), "plenary")
+    b.add_slot("tue", at(13.25), at(14.25), "breakout")
+    b.add_slot("wed", at(11, day=1), at(12, day=1), "breakout")
+    b.add_session("welcome", "Welcome", "plenary", slot_id="open", room_id="lake")
+    b.add_session("s1", "Ports", presenters="spk1", slot_id="tue", room_id="harbor")
+    b.add_session("s2", "Parks", slot_id="tue", room_id="lake", capacity=8)
+    b.add_session("s3", "Housing", presenters="spk2", slot_id="wed", room_id="lake")
+    b.add_session("s4", "Transit", slot_id="wed", room_id="nook", capacity=8)
+    for c in range(7):
+        for i, suffix in enumerate("abp"):
+            first, second = ("s2", "s4") if (c + i) % 3 == 0 else ("s1", "s3")
+            b.add_preference(f"c{c}-{suffix}", first, 1)
+            b.add_preference(f"c{c}-{suffix}", second, 2)
+    return b.build()
+
+
 def unpinned(event: Event) -> Event:
     """The event with its breakouts free to go anywhere (the re-plan chooses)."""
     sessions = [

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from convening.cli import EXIT_INPUT, EXIT_OK, main
+from convening import read_plan, validate
+from convening.cli import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_OK, main
 from convening.io import read_event
 
 pytestmark = pytest.mark.filterwarnings("ignore::convening.ConveningWarning")
@@ -105,7 +106,9 @@ def test_report_of_a_folder_without_a_plan_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["report", str(tmp_path)]) == EXIT_INPUT
-    assert "holds no plan" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "holds no plan" in err
+    assert "convening plan EVENT --out FOLDER" in err and "write_outputs" not in err
 
 
 def test_event_names_that_look_like_markup_print_as_written(
@@ -187,3 +190,85 @@ def test_delegation_shape_warnings_can_be_left_out(capsys: pytest.CaptureFixture
     out = capsys.readouterr().out
     assert "the usual shape" not in out
     assert "no problems found" in out
+
+
+def test_the_plan_quality_table_speaks_the_planners_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    out = tmp_path / "out"
+    args = ["demo", "--example", "peer_exchange", "--out", str(out), "--time-limit", "5"]
+    assert main(args) == EXIT_OK
+    shown = re.sub(r"\s+", " ", capsys.readouterr().out)
+    # Each figure is shown under its label, with the key scripts read beside it.
+    assert re.search(r"Worst-off person's share \(%\) │ [\d.]+ │ worst_off_share_pct", shown)
+    assert re.search(
+        r"Coached action-planning tables \(%\) │ [\d.]+ │ action_planning_coached", shown
+    )
+    # Groups come in the report's order: fairness before the solver's own figures.
+    assert shown.index("fairness") < shown.index("Plan status")
+
+
+#: A convening typed by hand, as CSV files: the staff member on participants row 5 rides the
+#: tours by her attends, and with her the three buses cannot be split over the two tour slots.
+BUS_A_SEAT_SHORT = {
+    "event.csv": 'key,value\nname,Riverside exchange\nhost_city,"Albany, NY"\n'
+    "timezone,America/New_York\n",
+    "cities.csv": "city_id,name,state\ntroy,Troy,NY\n",
+    "participants.csv": (
+        "participant_id,name,city_id,role,attends\n"
+        "p1,Ana Ruiz,troy,official,\n"
+        "p2,Ben Ode,troy,official,\n"
+        "p3,Cy Lam,troy,partner,\n"
+        "dana,Dana Staff,,staff,plenary;tour\n"
+        "eli,Eli Staff,,staff,\n"
+    ),
+    "rooms.csv": "room_id,name,capacity\nhall,Hall,20\n",
+    "slots.csv": (
+        "slot_id,start,end,kind,title\n"
+        "welcome,2027-05-04 09:00,2027-05-04 10:00,plenary,\n"
+        "tour-1,2027-05-04 14:00,2027-05-04 16:00,tour,\n"
+        "tour-2,2027-05-05 09:00,2027-05-05 11:00,tour,\n"
+    ),
+    "sessions.csv": "session_id,title,kind\nopening,Opening,plenary\n",
+    # With the three delegates alone, riverside carries one slot and the others the other.
+    "tours.csv": (
+        "tour_id,title,capacity,walking\n"
+        "riverside,Riverside,3,false\n"
+        "market,Market walk,2,true\n"
+        "garden,Garden,3,false\n"
+    ),
+}
+
+
+def test_plan_names_the_attends_row_that_leaves_the_bus_a_seat_short(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "event"
+    folder.mkdir()
+    for name, text in BUS_A_SEAT_SHORT.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    # Every count of seats holds: only a plan shows the conflict.
+    assert main(["check", str(folder)]) == EXIT_OK
+    capsys.readouterr()
+    out = tmp_path / "plan"
+    assert main(["plan", str(folder), "--out", str(out), "--time-limit", "10"]) == EXIT_INFEASIBLE
+    err = " ".join(capsys.readouterr().err.split())
+    assert (
+        "dana (participants row 5, attends: plenary;tour) takes a place in the tour slots" in err
+    )
+    assert (
+        "dana takes no place in tour slots (attends plenary instead of plenary;tour, "
+        "participants row 5)" in err
+    )
+    assert "eli" not in err  # a staff member who attends plenaries only, by her role
+    assert "Traceback" not in err
+    assert not (out / "plan.xlsx").exists()
+    # With dana's cell emptied the event plans.
+    people = folder / "participants.csv"
+    people.write_text(people.read_text(encoding="utf-8").replace("plenary;tour", ""), "utf-8")
+    assert main(["plan", str(folder), "--out", str(out), "--time-limit", "10"]) == EXIT_OK
+    plan = read_plan(out)
+    assert validate(plan.event, plan) == []
+    assert "dana" not in {p for run in plan.runs if run.kind == "tour" for p in run.attendees}

@@ -65,6 +65,38 @@ def test_present_and_slots_of_and_table_size() -> None:
     assert event.table_size("lunch") == 4
 
 
+@pytest.mark.parametrize(
+    ("role", "attends", "beyond"),
+    [
+        ("staff", None, set()),  # the role's default: plenary
+        ("staff", "plenary", set()),  # the default, written out
+        ("staff", "plenary;tour", {"tour"}),
+        ("staff", "tour", {"tour"}),
+        ("staff", "all", {"breakout", "tour", "networking", "action_planning"}),
+        ("staff", "none", set()),
+        ("official", "all", set()),  # officials attend everything anyway
+        ("partner", "plenary;tour", set()),
+    ],
+)
+def test_kinds_by_attends_are_what_the_written_attends_adds_to_the_role(
+    role: str, attends: str | None, beyond: set[str]
+) -> None:
+    person = Participant("x", "X", role=role, attends=attends)
+    assert person.kinds_by_attends == beyond
+
+
+def test_by_attends_lists_who_takes_places_of_a_kind_only_by_their_attends() -> None:
+    b = small_builder()
+    b.add_participant("rider", "Rider", role="staff", attends="plenary;tour")
+    b.add_participant("away", "Away rider", role="staff", attends="all", away="tour")
+    b.add_participant("staff", "Staff", role="staff")
+    with pytest.warns(UserWarning, match="away in every tour slot"):
+        event = b.build()
+    assert [p.participant_id for p in event.by_attends("tour")] == ["rider"]
+    assert [p.participant_id for p in event.by_attends(SlotKind.BREAKOUT)] == ["away"]
+    assert event.by_attends("plenary") == ()
+
+
 def test_localize_attaches_the_event_zone() -> None:
     event = small_builder().build()
     local = event.localize(dt.datetime(2027, 4, 20, 9))

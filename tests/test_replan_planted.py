@@ -27,7 +27,7 @@ from convening.export.changes import write_changes
 from convening.model import Event
 from convening.plan import Plan
 from convening.replan import Replan, ReplanOptions, replan
-from tests.factories import crowded, harbor, presenter_late, unpinned
+from tests.factories import crowded, harbor, presenter_late, swapped, unpinned
 
 pytestmark = pytest.mark.filterwarnings("ignore::convening.ConveningWarning")
 
@@ -141,6 +141,33 @@ def test_a_lost_room_with_free_rooms_at_the_same_times_changes_rooms_not_times(
     assert result.plan.metrics["runs_moved_in_time"] == 0
     assert result.plan.metrics["runs_moved_in_room"] == 2
     assert result.plan.metrics["people_moved"] == 0
+
+
+def test_a_lost_room_whose_run_needs_a_bigger_room_swaps_rooms_at_the_same_time(
+    tmp_path: Path,
+) -> None:
+    event = swapped()
+    plan = solve(event, FAST)
+    assert validate(event, plan) == []
+    big = attendees(plan, "s1", "tue")
+    small = attendees(plan, "s2", "tue")
+    assert len(big) > 12 >= len(small)  # only the Lake can take s1; the Nook can take s2
+    result = run(without_room(unpinned(event), "harbor"), plan)
+    changes = result.changes
+    assert changes.runs_retimed == ()
+    assert {(s.activity_id, s.after_slot) for s in changes.runs_rehoused} == {
+        ("s1", "tue"),
+        ("s2", "tue"),
+    }
+    assert room_of(result.plan, "s1", "tue") == "lake"
+    assert room_of(result.plan, "s2", "tue") == "nook"
+    assert changes.moved == ()
+    assert set(changes.room_changed) == big | small
+    assert changes.summary() == summary(changes, retimed=0, rehoused=2, moved=0)
+    for item, k in (("s1", "tue"), ("s2", "tue"), ("s3", "wed"), ("s4", "wed")):
+        assert attendees(result.plan, item, k) == attendees(plan, item, k)
+    sheets = workbook(result, plan, tmp_path)
+    assert sorted(row["change"] for row in sheets["sessions"]) == ["room", "room"]
 
 
 def test_a_lost_room_without_a_free_room_moves_the_fewest_runs_presenters_last(
@@ -353,3 +380,53 @@ def test_the_workbook_dates_stay_reproducible(
     b = write_changes(second.changes, tmp_path / "b.xlsx", second.plan.event, plan.event)
     assert a.read_bytes() == b.read_bytes()
     assert first.plan.runs == second.plan.runs
+
+
+def test_the_bound_counts_people_a_slot_cannot_keep_for_want_of_room(
+    crowded_plan: tuple[Event, Plan],
+) -> None:
+    from convening.solvers.instance import AgendaInstance
+    from convening.solvers.ortools.replan import PreviousAgenda, capacity_losses
+
+    event, plan = crowded_plan
+    previous = PreviousAgenda.from_runs(plan.runs)
+    # Wednesday's free rooms take s3 when room c is lost; Tuesday's four runs have three
+    # rooms, so the smallest run's people cannot all stay.
+    losses = capacity_losses(AgendaInstance(without_room(event, "c")), previous)
+    tuesday = sorted(len(attendees(plan, sid, "tue")) for sid in ("s1", "s2", "s5", "s6"))
+    assert losses == {"tue": tuesday[0]}
+    result = run(without_room(event, "c"), plan)
+    assert result.changes.people_moved >= max(losses.values())
+    # Nothing is lost when a room no run needs goes.
+    assert capacity_losses(AgendaInstance(event), previous) == {}
+
+
+def test_a_lost_rooms_run_with_someone_needing_step_free_access_goes_to_a_step_free_room(
+    harbor_plan: tuple[Event, Plan],
+) -> None:
+    event, plan = harbor_plan
+    needs = sorted(attendees(plan, "s1", "tue") - {"spk1"})[0]
+    # The hall, the biggest free room on Tuesday, now has steps (the welcome moves to the
+    # Lake), and one of s1's people now needs step-free access.
+    changed = attrs.evolve(
+        without_room(event, "harbor"),
+        rooms=[
+            attrs.evolve(r, accessible=r.room_id != "hall")
+            for r in event.rooms
+            if r.room_id != "harbor"
+        ],
+        participants=[
+            attrs.evolve(p, accessible=True) if p.participant_id == needs else p
+            for p in event.participants
+        ],
+        sessions=[
+            attrs.evolve(s, room_id="lake") if s.session_id == "welcome" else s
+            for s in event.sessions
+        ],
+    )
+    result = run(changed, plan)
+    changes = result.changes
+    assert changes.moved == () and changes.runs_retimed == ()
+    room = room_of(result.plan, "s1", "tue")
+    assert room is not None and changed.room_by_id[room].accessible
+    assert attendees(result.plan, "s1", "tue") == attendees(plan, "s1", "tue")

@@ -719,10 +719,17 @@ def _print_summary(console: Console, event: Event) -> None:
 
 
 def _print_metrics(console: Console, plan: Plan) -> None:
-    table = RichTable("metric", "value", title="Plan quality")
-    for name, value in plan.metrics.items():
+    from convening.labels import labelled
+
+    # The planner's words, grouped as in report.html; the key is what scripts read.
+    table = RichTable("", "figure", "value", "key", title="Plan quality")
+    group = None
+    for label, value in labelled(plan.metrics):
+        if group is not None and label.group != group:
+            table.add_section()
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-        table.add_row(name, shown)
+        table.add_row(label.group if label.group != group else "", label.label, shown, label.key)
+        group = label.group
     console.print(table)
 
 

@@ -38,6 +38,7 @@ CLI_WORDS: tuple[tuple[str, str], ...] = (
     ("ReplanOptions(max_moves=...)", "--max-moves"),
     ("id_column=...", "--id-column"),
     ("force=True", "--force"),
+    ("convening.write_outputs(plan, folder)", "convening plan EVENT --out FOLDER"),
 )
 
 

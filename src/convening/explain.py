@@ -9,10 +9,13 @@ planner's words, naming the ids and the workbook rows involved::
 
 and offers *relaxations*, concrete changes to the workbook (unpin a session,
 raise a room's capacity to the number needed, let a presenter arrive earlier,
-offer a session a different number of times, drop a seating rule), each one
-checked: with it applied, the rules of that conflict can all be kept. Dropping
-a person's need for step-free access or a session's presenter is never
-proposed, although either may be part of a conflict.
+offer a session a different number of times, drop a seating rule, leave a kind
+of slot out of the ``attends`` of a staff member who takes places there), each
+one checked: with it applied, the rules of that conflict can all be kept.
+Dropping a person's need for step-free access or a session's presenter is never
+proposed, although either may be part of a conflict. Places people take by
+their role's default (staff attend plenaries) are never blamed; places taken
+because of the ``attends`` written for them are, with its row and value.
 
 Each conflict is *minimal*: keep any one of its rules out and the rest can be
 kept. An event can have several conflicts; each is reported once, and its
@@ -33,7 +36,7 @@ from typing import Any
 import attrs
 
 from convening.errors import ConveningError, InfeasibleError
-from convening.model import Event, RuleKind
+from convening.model import ATTENDABLE_KINDS, Event, RuleKind
 from convening.sheets import SHEETS
 
 __all__ = [
@@ -58,6 +61,7 @@ _RULE_OF = {
     "window": "not-present",
     "away": "not-present",
     "leader": "leader-absent",
+    "attends": "one-activity-per-slot",
     "offered": "session-offered",
     "room-capacity": "room-capacity",
     "session-capacity": "session-capacity",
@@ -593,6 +597,8 @@ def _candidates(
                 f"away, {_at(event, 'participants', person)})",
                 (change,),
             )
+    elif kind == "attends":
+        yield from _attends_candidates(event, guard[1], works)
     elif kind == "networking-rule":
         rule = event.networking_rules[int(guard[1])]
         yield Relaxation(
@@ -601,6 +607,55 @@ def _candidates(
             (Change("networking_rules", guard[1], None, item=rule),),
         )
     # Presenters, step-free needs and repeat attendance are never proposed as relaxations.
+
+
+#: Slots of each kind, in the planner's words.
+_KIND_WORDS = {
+    "plenary": "plenary slots",
+    "breakout": "breakout slots",
+    "tour": "tour slots",
+    "networking": "networking slots",
+    "action_planning": "action-planning slots",
+}
+
+
+def _attends_candidates(
+    event: Event, kind: str, works: Callable[[Sequence[Change]], bool]
+) -> Iterable[Relaxation]:
+    """Free the places one person takes by their ``attends``; if no one person is enough,
+    everyone's."""
+    people = event.by_attends(kind)
+    changes = {p.participant_id: _attends_change(p, kind) for p in people}
+    found = False
+    for person in people[:_MAX_TRIES]:
+        change = changes[person.participant_id]
+        if works([change]):
+            found = True
+            yield Relaxation(
+                f"{person.participant_id} takes no place in {_KIND_WORDS[kind]} "
+                f"({_attends_instead(event, person, change)})",
+                (change,),
+            )
+    if not found and len(people) > 1 and works(list(changes.values())):
+        instead = "; ".join(_attends_instead(event, p, changes[p.participant_id]) for p in people)
+        yield Relaxation(
+            f"{_and([p.participant_id for p in people])} take no place in {_KIND_WORDS[kind]} "
+            f"({instead})",
+            tuple(changes.values()),
+        )
+
+
+def _attends_change(person: Any, kind: str) -> Change:
+    """The person's ``attends`` with every kind they attend but ``kind``, in the sheet's order."""
+    rest = tuple(k for k in ATTENDABLE_KINDS if k in person.attended_kinds and k != kind)
+    return Change("participants", person.participant_id, "attends", rest or ("none",))
+
+
+def _attends_instead(event: Event, person: Any, change: Change) -> str:
+    return (
+        f"attends {';'.join(change.value)} instead of {';'.join(person.attends or ())}, "
+        f"{_at(event, 'participants', person)}"
+    )
 
 
 def _window_candidates(
@@ -783,6 +838,14 @@ def _conflict(event: Event, part: str, core: Any, relaxations: tuple[Relaxation,
         elif kind == "away":
             person = event.participant_by_id[g[1]]
             clauses.append(f"{g[1]} ({row('participants', person)}, away) is away in slot {g[2]}")
+        elif kind == "attends":
+            people = [
+                f"{p.participant_id} ({row('participants', p)}, attends: "
+                f"{';'.join(p.attends or ())})"
+                for p in event.by_attends(g[1])
+            ]
+            verb = "takes" if len(people) == 1 else "take"
+            clauses.append(f"{_and(people)} {verb} a place in the {_KIND_WORDS[g[1]]}")
         elif kind == "leader":
             t = event.tour_by_id[g[2]]
             person = event.participant_by_id[g[1]]

@@ -236,6 +236,15 @@ class Participant:
         return frozenset(SlotKind(w) for w in words if w in ATTENDABLE_KINDS)
 
     @property
+    def kinds_by_attends(self) -> frozenset[SlotKind]:
+        """The kinds of slot the person takes a place in only because of the ``attends``
+        written for them: their role's default leaves these out (a staff member who
+        attends tours, say)."""
+        if self.attends is None:
+            return frozenset()
+        return self.attended_kinds - attrs.evolve(self, attends=None).attended_kinds
+
+    @property
     def is_coach(self) -> bool:
         """Whether the person coaches delegations in action planning.
 
@@ -612,6 +621,17 @@ class Event:
         if isinstance(slot, str):
             slot = self.slot_by_id[slot]
         return tuple(p for p in self.participants if p.takes_place(slot))
+
+    def by_attends(self, kind: SlotKind | str) -> tuple[Participant, ...]:
+        """Who takes a place in some ``kind`` slot only because of the ``attends`` written
+        for them (:attr:`Participant.kinds_by_attends`), in sheet order."""
+        kind = SlotKind(kind)
+        slots = self.slots_of(kind)
+        return tuple(
+            p
+            for p in self.participants
+            if kind in p.kinds_by_attends and any(p.takes_place(s) for s in slots)
+        )
 
     @cached_property
     def presenting(self) -> Mapping[str, tuple[str, ...]]:

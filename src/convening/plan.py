@@ -241,11 +241,13 @@ class Plan:
             if item.kind is ActivityKind.TOUR:
                 return event.tour_by_id[item.activity_id].title
             return event.session_by_id[item.activity_id].title
+        named = self._slot_title(item)
         if item.kind is ActivityKind.ACTION_PLANNING:
+            base = named or "Action planning"
             if item.city_id is not None:
-                return f"Action planning: {event.city_by_id[item.city_id].label}"
-            return "Action planning: support"
-        label = f"Networking, table {item.number}"
+                return f"{base}: {event.city_by_id[item.city_id].label}"
+            return f"{base}: support"
+        label = f"{named or 'Networking'}, table {item.number}"
         return f"{label} ({item.topic})" if item.topic else label
 
     def title_for(self, participant_id: str, item: Run | Table) -> str:
@@ -253,8 +255,13 @@ class Plan:
         if isinstance(item, Table) and participant_id in item.coaches:
             numbers = [str(t.number) for t in self.coached_by(participant_id, item.slot_id)]
             tables = f"table {numbers[0]}" if len(numbers) == 1 else "tables " + ", ".join(numbers)
-            return f"Action planning: coaching {tables}"
+            return f"{self._slot_title(item) or 'Action planning'}: coaching {tables}"
         return self.title_of(item)
+
+    def _slot_title(self, table: Table) -> str:
+        """The title the planner gave the table's slot (e.g. a named dinner), or ``""``."""
+        slot = self.event.slot_by_id.get(table.slot_id)
+        return slot.title if slot is not None and slot.title else ""
 
     def location_of(self, item: Run | Table) -> str:
         """Where a person goes for a run or table."""

@@ -30,8 +30,10 @@ def test_a_written_plan_reads_back_equal(tmp_path: Path) -> None:
 
 
 def test_a_folder_without_a_plan_says_what_is_missing(tmp_path: Path) -> None:
-    with pytest.raises(ConveningError, match=r"event\.xlsx is missing"):
+    with pytest.raises(ConveningError, match=r"event\.xlsx is missing") as err:
         read_plan(tmp_path)
+    # In Python's words: the command line says its own (tests/test_cli.py).
+    assert "convening.write_outputs(plan, folder)" in str(err.value)
 
 
 @pytest.fixture(scope="module")

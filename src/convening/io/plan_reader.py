@@ -37,7 +37,8 @@ def read_plan(folder: str | PathLike[str]) -> Plan:
     for path in (event_path, plan_path):
         if not path.is_file():
             raise ConveningError(
-                f"{root} holds no plan: {path.name} is missing (write one with `convening plan`)"
+                f"{root} holds no plan: {path.name} is missing (write one with "
+                "`convening.write_outputs(plan, folder)`)"
             )
     # A folder whose files no longer match its manifest (half deleted, hand-edited) is
     # not the plan that was sent out.

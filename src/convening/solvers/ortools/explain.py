@@ -22,6 +22,13 @@ literal, a :data:`Guard`:
 ``("leader", participant_id, tour_id)``
     The person leads the tour, so it runs only where they are at the event and
     they ride it.
+``("attends", kind)``
+    The people who take a place in slots of that kind only because of the
+    ``attends`` written for them (:meth:`Event.by_attends
+    <convening.model.Event.by_attends>`: a staff member who attends tours,
+    say) take their places there. Role defaults are not guarded: they are no
+    cell of the workbook to change. One guard stands for all of them, so a
+    conflict names every such person, however many of them are too many.
 ``("no-repeat", session_id)``
     Nobody attends the session twice, unless presenting it.
 ``("offered", session_id)``
@@ -42,7 +49,8 @@ The models are kept lean: people who neither present nor need step-free access
 are counted in groups of the same presence (``n[group, session, slot]``);
 counting is exact here since a group's sessions over its slots can always be
 split among its members (König's edge-colouring theorem). Tours count riders
-the same way; only step-free riders are individuals.
+the same way; only step-free riders and leaders are individuals. People whose
+place is guarded by their ``attends`` are individuals in both.
 """
 
 from __future__ import annotations
@@ -180,10 +188,13 @@ def _sessions_model(event: Event, kind: SlotKind) -> _Model:
             if len(cell) > 1:
                 model.add_at_most_one(cell)
 
-    # Who attends: presenters and people needing step-free access one by one, the rest counted.
+    # Who attends: presenters, people needing step-free access and people whose place is
+    # guarded by their attends one by one, the rest counted.
     attend: dict[tuple[str, str], list[cp_model.LinearExprT]] = defaultdict(list)
+    guarded = {p.participant_id for p in event.by_attends(kind)}
     individuals = sorted(
         {pid for pid in presenting}
+        | guarded
         | {
             p.participant_id
             for p in event.participants
@@ -212,7 +223,12 @@ def _sessions_model(event: Event, kind: SlotKind) -> _Model:
                     model.add(v <= step_free_run[(sid, k)]).only_enforce_if(
                         m.guard(("step-free", pid))
                     )
-            if here:
+            if here and pid in guarded:
+                # Without their attends the person needs no place here (a presenter still
+                # presents).
+                model.add(sum(mine) <= 1)
+                model.add(sum(mine) == 1).only_enforce_if(m.guard(("attends", str(kind))))
+            elif here:
                 model.add_exactly_one(mine)
             else:
                 # A presenter who takes no place here presents at most once; one outside
@@ -306,24 +322,40 @@ def _tours_model(event: Event) -> _Model:
                 model.add(y[(t.tour_id, k)] == 0).only_enforce_if(
                     [m.guard(("leader", pid, t.tour_id)), m.guard(why)]
                 )
+    guarded = {p.participant_id for p in event.by_attends(SlotKind.TOUR)}
+    leading = event.leading
     for k in slot_ids:
         present = event.present(k)
         here_ids = {p.participant_id for p in present}
         riders: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
-        for p in present:
-            if not p.accessible:
-                continue
+        # Riders who need step-free access, lead a tour, or ride by their attends, one by one.
+        alone = [
+            p
+            for p in present
+            if p.accessible or p.participant_id in guarded or p.participant_id in leading
+        ]
+        for p in alone:
             pid = p.participant_id
             mine = []
             for t in tours:
                 v = model.new_bool_var(f"x[{pid},{t.tour_id},{k}]")
                 model.add(v <= y[(t.tour_id, k)])
-                if t.walking:
+                if t.walking and p.accessible:
                     model.add(v == 0).only_enforce_if(m.guard(("step-free", pid)))
+                if t.tour_id in leading.get(pid, ()):
+                    # A leader rides their own tour wherever it runs.
+                    model.add(v >= y[(t.tour_id, k)]).only_enforce_if(
+                        m.guard(("leader", pid, t.tour_id))
+                    )
                 riders[t.tour_id].append(v)
                 mine.append(v)
-            model.add_exactly_one(mine)
-        others = sum(1 for p in present if not p.accessible)
+            if pid in guarded:
+                # Without their attends the person needs no seat here (a leader still leads).
+                model.add(sum(mine) <= 1)
+                model.add(sum(mine) == 1).only_enforce_if(m.guard(("attends", "tour")))
+            else:
+                model.add_exactly_one(mine)
+        others = len(present) - len(alone)
         counts = []
         for t in tours:
             c = model.new_int_var(0, others, f"m[{t.tour_id},{k}]")

@@ -22,13 +22,15 @@ follow ``SolveOptions.weights`` (``preference``, ``delegation``, ``interest``,
 
 If the flow cannot seat everyone (the "once per session" rule across slots
 can, rarely, leave someone with no open run), the whole slot is re-seated by
-one flow for everyone in it who is not presenting, ranked attendees included.
+one flow for everyone in it who is not presenting, ranked attendees included,
+where keeping a person in the run they had outweighs every other cost: the
+fewest people change run to make room (in a re-plan, those are people moved).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -108,13 +110,16 @@ def seat_slot(
     allowed: Callable[[str, str], bool],
     guide: Guide | None = None,
     there: dict[str, list[str]] | None = None,
+    keep: Mapping[str, str] | None = None,
 ) -> dict[str, str] | None:
     """Seat ``people`` in slot ``k`` among ``runs`` [(item_id, free seats)]; ``None`` if not all fit.
 
     ``allowed(pid, item_id)`` says whether a person may join a run. Without a
     ``guide`` the only cost is preference points (as for tours); with one,
     ``there[item_id]`` lists who is already in each run (their delegations and
-    numbers count for spread and balance).
+    numbers count for spread and balance). ``keep[pid]`` is a run the person
+    already had: keeping people there comes before every other cost (as few
+    people as possible change run).
     """
     if not people:
         return {}
@@ -138,9 +143,11 @@ def seat_slot(
             if pid in guide.city:
                 waiting[guide.city[pid]] = waiting.get(guide.city[pid], 0) + 1
     group_node: dict[tuple[str, str], int] = {}
-    arcs: list[tuple[int, str, str]] = []
+    # (tail, head, capacity, cost, (person, run) of a person's arc): added once all are known,
+    # as the bonus for keeping people where they were must outweigh every other cost.
+    pending: list[tuple[int, int, int, int, tuple[str, str] | None]] = []
     for pid in people:
-        flow.add_arc_with_capacity_and_unit_cost(source, person_node[pid], 1, 0)
+        pending.append((source, person_node[pid], 1, 0, None))
         for sid, _free in runs:
             if not allowed(pid, sid):
                 continue
@@ -159,17 +166,16 @@ def seat_slot(
                         m = mates.get(key, 0)
                         # The i-th member joining makes m + i more pairs (convex).
                         for i in range(waiting[city]):
-                            flow.add_arc_with_capacity_and_unit_cost(
-                                nodes - 1, run_node[sid], 1, guide.pair * (m + i)
+                            pending.append(
+                                (nodes - 1, run_node[sid], 1, guide.pair * (m + i), None)
                             )
                     target = group_node[key]
-            arc = flow.add_arc_with_capacity_and_unit_cost(person_node[pid], target, 1, cost)
-            arcs.append((arc, pid, sid))
+            pending.append((person_node[pid], target, 1, cost, (pid, sid)))
     for sid, free in runs:
         if free <= 0:
             continue
         if guide is None or guide.balance <= 0:
-            flow.add_arc_with_capacity_and_unit_cost(run_node[sid], sink, free, 0)
+            pending.append((run_node[sid], sink, free, 0, None))
             continue
         # Seats cost more the fuller the run (convex): runs fill evenly.
         load = len(there.get(sid, ()))
@@ -178,11 +184,22 @@ def seat_slot(
         j = 0
         while left > 0:
             size = min(step, left)
-            flow.add_arc_with_capacity_and_unit_cost(
-                run_node[sid], sink, size, guide.balance * (load + j)
-            )
+            pending.append((run_node[sid], sink, size, guide.balance * (load + j), None))
             left -= size
             j += size
+    bonus = 0
+    if keep:
+        # A person's path crosses at most three arcs: any other cost of the whole flow
+        # stays within 3 x span per person, below one person kept.
+        costs = [cost for *_arc, cost, _who in pending]
+        bonus = 3 * (max(costs) - min(costs)) * len(people) + 1
+    arcs: list[tuple[int, str, str]] = []
+    for tail, head, capacity, cost, who in pending:
+        if who is not None and keep and keep.get(who[0]) == who[1]:
+            cost -= bonus
+        arc = flow.add_arc_with_capacity_and_unit_cost(tail, head, capacity, cost)
+        if who is not None:
+            arcs.append((arc, *who))
     # Max flow at min cost: the source offers everyone, the sink takes what fits.
     flow.set_node_supply(source, len(people))
     flow.set_node_supply(sink, -len(people))
@@ -288,8 +305,8 @@ def fill_fallback(
         if got is None:
             logger.info("slot %s: fallback seating failed, re-seating the whole slot", k)
             everyone = sorted(pid for pid in inst.present[k] if (pid, k) not in presenting)
-            for pid in everyone:
-                attends.pop((pid, k), None)
+            # Those already seated keep their runs wherever the others can still be seated.
+            keep = {pid: attends.pop((pid, k)) for pid in everyone if (pid, k) in attends}
             fixed: dict[str, int] = {}
             for (_pid, kk), sid in presenting.items():
                 if kk == k:
@@ -301,7 +318,7 @@ def fill_fallback(
             for (q, kk), sid in presenting.items():
                 if kk == k:
                     there.setdefault(sid, []).append(q)
-            got = seat_slot(inst, k, everyone, runs, allowed, guide, there)
+            got = seat_slot(inst, k, everyone, runs, allowed, guide, there, keep)
             if got is None:
                 raise SeatingError(f"cannot seat everyone present in slot {k}")
         for pid, sid in got.items():

@@ -413,11 +413,17 @@ class ReplanPlacement:
         for sid, k in fixed:
             self.model.add_exactly_one(self.by_run[(sid, k)])
 
-    def _kept(self, item: str, k: str, seats: int) -> int:
-        """People a previous run keeps in place if it stays: its attendees still there."""
+    def _kept(self, item: str, k: str, seats: int, room: str | None = None) -> int:
+        """People a previous run keeps in place if it stays (in ``room``): its attendees
+        still there, those who need step-free access only in a step-free room."""
         inst = self.inst
         here = inst.present_sets.get(k, frozenset())
-        people = [p for p in self.previous.attendees.get((item, k), ()) if p in here]
+        step_free = room is None or inst.room_accessible(room)
+        people = [
+            p
+            for p in self.previous.attendees.get((item, k), ())
+            if p in here and (step_free or p not in inst.accessible)
+        ]
         return min(len(people), seats)
 
     def _objective(self) -> None:
@@ -443,7 +449,7 @@ class ReplanPlacement:
                 if not in_slot:
                     continue
                 for rr, v in in_slot:
-                    people.append(self._kept(sid, k, self.seats[(sid, k, rr)]) * v)
+                    people.append(self._kept(sid, k, self.seats[(sid, k, rr)], rr) * v)
                     if rr == r:
                         rooms.append(v)
                 target = presenter_slots if sessions[sid].presenters else plain_slots
@@ -469,9 +475,49 @@ class ReplanPlacement:
             served.append(round(min(per_run, room_for) * per_head) * v)
         self.served = sum(served)
 
+    def repaired(self) -> set[tuple[str, str, str]]:
+        """The previous session runs, those that lost their place moved to a free room of
+        their own slot where one can take them (the re-plan's first choice).
+
+        A run that lost its room (gone, too small now) gets the smallest free room
+        of its slot that seats the people it had, step-free when one of them needs
+        it, else the largest free room of its slot; a run no room of its slot can take is
+        left out (the model places it). Runs are repaired biggest first, so the
+        big rooms go to the runs that need them.
+        """
+        inst = self.inst
+        here = inst.present_sets
+        kept: set[tuple[str, str, str]] = set()
+        taken: set[tuple[str, str]] = set()
+        lost: list[tuple[int, str, str, bool]] = []
+        for sid, cells in self.previous.cells.items():
+            for k, r in cells:
+                people = [
+                    p for p in self.previous.attendees.get((sid, k), ()) if p in here.get(k, ())
+                ]
+                if (sid, k, r) in self.y and self.seats[(sid, k, r)] >= len(people):
+                    kept.add((sid, k, r))
+                    taken.add((k, r))
+                elif (sid, k) in self.rooms_of:
+                    step_free = any(p in inst.accessible for p in people)
+                    lost.append((len(people), sid, k, step_free))
+        for need, sid, k, step_free in sorted(lost, key=lambda x: (-x[0], x[1], x[2])):
+            free = [
+                (self.seats[(sid, k, r)], r)
+                for r, _v in self.rooms_of[(sid, k)]
+                if (k, r) not in taken and (not step_free or inst.room_accessible(r))
+            ]
+            if not free:
+                continue
+            fits = [f for f in free if f[0] >= need]
+            _seats, room = min(fits) if fits else max(free)
+            kept.add((sid, k, room))
+            taken.add((k, room))
+        return kept
+
     def hint(self) -> None:
-        """Start from the previous agenda."""
-        prev = {(s, k, r) for s, cells in self.previous.cells.items() for k, r in cells}
+        """Start from the previous agenda, repaired where the change displaced a run."""
+        prev = self.repaired()
         for key, v in self.y.items():
             self.model.add_hint(v, key in prev)
         for (t, k), v in self.z.items():
@@ -848,22 +894,32 @@ def replan_agenda(
     affected = _affected_sessions(inst, previous)
     hot = {k for sid in affected for k, _r in previous.cells.get(sid, ())}
     previous_slots = {(sid, k) for sid, cells in previous.cells.items() for k, _r in cells}
-    # Small models first: only the sessions the change touches may move, and any session
-    # may change room within its own slot where they were; then anything in the slots
-    # they were in, then everything (each step only when the one before fails).
+    displaced = set(displaced_runs(inst, previous))
+    # Small models first, each step only when the one before falls short: the runs that
+    # lost their room take free rooms of their own slots (a lost room changes rooms, not
+    # times); then they may swap rooms with the runs of their slots in rooms big enough
+    # for them; then the sessions the change touches may move anywhere; then the other
+    # runs of their slots may change rooms too; then anything in those slots; then
+    # everything.
+    swaps = displaced | _swap_partners(inst, previous, displaced)
     tiers: list[tuple[str, Callable[[str, str, str], bool] | None]] = [
+        ("free rooms of the same slots", lambda sid, k, _r: (sid, k) in displaced),
+        ("room swaps in the same slots", lambda sid, k, _r: (sid, k) in swaps),
+        ("touched sessions", lambda sid, k, _r: sid in affected or (sid, k) in swaps),
         (
-            "touched sessions",
+            "touched sessions, rooms of their slots",
             lambda sid, k, _r: sid in affected or (k in hot and (sid, k) in previous_slots),
         ),
         ("touched slots", lambda sid, k, _r: sid in affected or k in hot),
         ("everything", None),
     ]
     # Each tier's share follows from the budget alone (never from the time the tiers
-    # before took), so the re-plan does not depend on the machine's speed: a half, then
-    # a quarter and a quarter; what a tier not needed leaves goes to the assignment.
+    # before took), so the re-plan does not depend on the machine's speed. The three small
+    # models get a twentieth each; what a tier not needed leaves goes to the assignment.
     stage_budget = budget * _PLACEMENT_SHARE
-    shares = [stage_budget / 2, stage_budget / 4, stage_budget / 4]
+    shares = [s * stage_budget for s in (0.05, 0.05, 0.05, 0.35, 0.3, 0.2)]
+    least_retimed = _least_retimed(inst, previous)
+    could_keep = _could_keep(inst, previous)
     spent = 0.0
     best: tuple[Outcome, dict[str, list[tuple[str, str]]], dict[str, str]] | None = None
     for i, (name, allowed) in enumerate(tiers):
@@ -877,8 +933,12 @@ def replan_agenda(
         logger.info("re-plan placement (%s): %s", name, found[0].status)
         if found[0].found and (best is None or _levels_of(found[0]) > _levels_of(best[0])):
             best = found
-        # A run that left its slot may keep it in a wider model (another run making room).
-        if best is not None and not _retimed(previous, best[1], best[2]):
+        if best is None or _retimed(previous, best[1], best[2]) > least_retimed:
+            # A run that left its slot may keep it in a wider model (another run making room).
+            continue
+        # The small models fix every other run where it was: a wider one may keep more
+        # people in place by swapping rooms, unless everyone who could stay already does.
+        if i >= 3 or best[0].values.get("people", 0) >= could_keep:
             break
     outcome, placement, tour_slot = best if best is not None else found
     info["placement_status"] = outcome.status
@@ -939,6 +999,110 @@ def _retimed(
         if tid in tour_slot and tour_slot[tid] != k:
             count += 1
     return count
+
+
+def _swap_partners(
+    inst: AgendaInstance, previous: PreviousAgenda, displaced: Iterable[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """Runs a displaced run may swap rooms with: in its slot, in a room bigger than any
+    room left free there, when no free room seats the people it had (step-free rooms
+    only, when one of them needs step-free access)."""
+    rooms = {r.room_id: r.capacity for r in inst.event.rooms}
+    held: dict[str, dict[str, str]] = {}
+    for sid, cells in previous.cells.items():
+        for k, r in cells:
+            held.setdefault(k, {})[r] = sid
+    out: set[tuple[str, str]] = set()
+    for sid, k in displaced:
+        here = inst.present_sets.get(k, frozenset())
+        people = [p for p in previous.attendees.get((sid, k), ()) if p in here]
+        need = len(people)
+        step_free = any(p in inst.accessible for p in people)
+        options = [
+            (r, c)
+            for kk, r, c in inst.info[sid].options
+            if kk == k and (not step_free or inst.room_accessible(r))
+        ]
+        free = max((c for r, c in options if r not in held.get(k, {})), default=0)
+        if free >= need:
+            continue
+        for r, c in options:
+            other = held.get(k, {}).get(r)
+            if other is not None and other != sid and c > free and rooms.get(r, 0) > free:
+                out.add((other, k))
+    return out
+
+
+def _least_retimed(inst: AgendaInstance, previous: PreviousAgenda) -> int:
+    """Previous runs that must leave their slot whatever the re-plan does: no room of the
+    slot can take them now (or their session runs fewer times, or their tour not then)."""
+    count = 0
+    for sid, cells in previous.cells.items():
+        if sid not in inst.info:
+            continue
+        slots = {k for k, _r, _c in inst.info[sid].options}
+        offered = inst.event.session_by_id[sid].offered
+        count += len(cells) - min(offered, sum(1 for k, _r in cells if k in slots))
+    for tid, k in previous.tour_slot.items():
+        tour = inst.event.tour_by_id.get(tid)
+        if tour is not None and k not in inst.tour_options(tour):
+            count += 1
+    return count
+
+
+def capacity_losses(inst: AgendaInstance, previous: PreviousAgenda) -> dict[str, int]:
+    """People each slot cannot keep in their previous session or tour, whatever the
+    re-plan does, as its rooms (or a tour's seats) are now too few or too small.
+
+    Per slot, the previous runs biggest first in the rooms biggest first is the best any
+    placement can do with those rooms (``min`` pairs best sorted); a tour keeps the riders
+    who still fit. People no room of the slot could take at all count too. A lower bound
+    for each slot; the people moved are at least the largest of them.
+    """
+    out: dict[str, int] = {}
+    for k in inst.present_sets:
+        here = inst.present_sets[k]
+        rooms: dict[str, int] = {}
+        counts = []
+        for sid, cells in previous.cells.items():
+            if not any(kk == k for kk, _r in cells):
+                continue
+            n = sum(1 for p in previous.attendees.get((sid, k), ()) if p in here)
+            options = (
+                [(r, c) for kk, r, c in inst.info[sid].options if kk == k]
+                if (sid in inst.info)
+                else []
+            )
+            for r, c in options:
+                rooms[r] = max(c, rooms.get(r, 0))
+            counts.append(n if options else -n)
+        caps = sorted(rooms.values(), reverse=True)
+        staying = sorted((n for n in counts if n > 0), reverse=True)
+        lost = sum(-n for n in counts if n < 0) + sum(staying)
+        lost -= sum(min(n, c) for n, c in zip(staying, caps, strict=False))
+        for tid, kk in previous.tour_slot.items():
+            if kk != k:
+                continue
+            tour = inst.event.tour_by_id.get(tid)
+            riders = sum(1 for p in previous.attendees.get((tid, k), ()) if p in here)
+            fits = tour is not None and k in inst.tour_options(tour)
+            lost += riders - (min(riders, tour.seats) if fits and tour is not None else 0)
+        if lost:
+            out[k] = lost
+    return dict(sorted(out.items()))
+
+
+def _could_keep(inst: AgendaInstance, previous: PreviousAgenda) -> int:
+    """At most how many people-slots the placement's first level can keep where they were."""
+    here = inst.present_sets
+    total = sum(
+        1
+        for (item, k), people in previous.attendees.items()
+        if k in here
+        for p in people
+        if p in here[k]
+    )
+    return total - sum(capacity_losses(inst, previous).values())
 
 
 def _short_slots(
