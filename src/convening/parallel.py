@@ -85,10 +85,19 @@ def _child(
         conn.close()
 
 
+def _trim() -> None:
+    """Give the heap's free pages back to the system (glibc), so children do not map them."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def _fork(chain: Callable[[int], Any], count: int) -> list[tuple[int, BaseProcess, Connection]]:
     children: list[tuple[int, BaseProcess, Connection]] = []
     if count <= 1:
         return children
+    # Earlier stages (CP-SAT models above all) leave freed memory resident in this
+    # process; each child would count it again in its own resident memory.
+    _trim()
     context = multiprocessing.get_context("fork")
     parent = os.getpid()
     for index in range(1, count):

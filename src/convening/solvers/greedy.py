@@ -188,6 +188,11 @@ def assign_greedy(
                     k = min(ks, key=lambda k: (load.get((sid, k), 0) / cap_of[(sid, k)], k))
                     take(pid, sid, k)
                     break
+    # Who the draft seated, by slot: seating a slot's rest adds only to that slot, so its
+    # delegations are counted from this once, not from every seat of the event per slot.
+    seated: dict[str, list[tuple[str, str]]] = {}
+    for (q, kk), sid in [*attends.items(), *presenting.items()]:
+        seated.setdefault(kk, []).append((q, sid))
     # Whoever is still free takes the emptiest run they may join; step-free needs first.
     for kind in (SlotKind.PLENARY, SlotKind.BREAKOUT):
         for slot in inst.session_slots[kind]:
@@ -198,9 +203,9 @@ def assign_greedy(
             sign = {"spread": 1, "together": -1}.get(spread, 0)
             sign = sign if kind is SlotKind.BREAKOUT else 0
             mates: dict[tuple[str, str], int] = {}
-            for (q, kk), sid in [*attends.items(), *presenting.items()]:
+            for q, sid in seated.get(k, ()):
                 theirs = city.get(q)
-                if kk == k and theirs is not None:
+                if theirs is not None:
                     mates[(theirs, sid)] = mates.get((theirs, sid), 0) + 1
             for pid in waiting:
                 options = [sid for sid, _r, _c in runs.get(k, []) if may_join(pid, sid, k)]
