@@ -211,8 +211,8 @@ class SolveOptions:
         ``topic``: per pair of same-topic sessions in one slot; ``room_fit``:
         per empty seat; ``interest``: per unit of interest of a place nobody
         ranked (3 for a session on one of the person's own ``topics``, 1 on one
-        of their city's); ``balance``: per person already in a run when one more
-        who did not rank it joins (room balance); ``tours``: per tour point
+        of their city's); ``balance``: per person who did not rank a run already
+        in it when one more joins (room balance); ``tours``: per tour point
         (tours are solved separately, so this only matters in lexicographic mode).
     lexicographic
         If given, term names in priority order: the first is maximised, kept,

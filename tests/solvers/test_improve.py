@@ -321,3 +321,72 @@ def test_moves_after_reordering_slots_still_agree_with_a_fresh_evaluation() -> N
     assert _run_rules(inst, search.placement()) == []
     assert search.value == pytest.approx(fresh.value) == pytest.approx(search.total())
     assert search.points == pytest.approx(fresh.points)
+
+
+def _ballroom_event(fans: bool = False) -> Event:
+    """36 people who ranked nothing, two breakout slots, a hall of 100 and seven rooms of 12.
+
+    Eight sessions run once each, so a run's fair size is three times the mean
+    of 72 places over 8 runs: 27 seats. With ``fans``, everyone ranks session A first.
+    """
+    b = EventBuilder("Ballroom", "Albany, NY", "America/New_York")
+    for i in range(36):
+        b.add_participant(f"p{i:02d}", f"Person {i}", role="speaker")
+    b.add_room("hall", "Grand Ballroom", 100)
+    for r in range(7):
+        b.add_room(f"r{r}", f"Room {r}", 12)
+    b.add_slot("b1", at(9), at(10), "breakout")
+    b.add_slot("b2", at(11), at(12), "breakout")
+    for s in "ABCDEFGH":
+        b.add_session(s, f"Session {s}")
+    if fans:
+        for i in range(36):
+            b.add_preference(f"p{i:02d}", "A", 1)
+    return build(b)
+
+
+def _hall_alone() -> dict[str, list[tuple[str, str]]]:
+    """b1 runs one session, in the hall; b2 the seven others, one per room."""
+    crowded = {"A": [("b1", "hall")]}
+    crowded |= {s: [("b2", f"r{i}")] for i, s in enumerate("BCDEFGH")}
+    return crowded
+
+
+def test_a_slot_that_can_seat_people_only_in_the_ballroom_costs_the_search() -> None:
+    inst = AgendaInstance(_ballroom_event())
+    # The hall seats all 36 people of b1, but they would all sit in one session nobody
+    # chose while b2 runs seven rooms of 12.
+    search = PlacementSearch(inst, _hall_alone())
+    assert search.crowd_cap == 27
+    # The hall offers 27 seats to people it was not chosen by: 9 short.
+    assert search.value == -9 * improve.CROWD_POINTS
+    # One run more in b1 seats everyone there without crowding the hall.
+    j = search.cell.index((1, "r6"))
+    assert search.allowed(j, (0, "r6"))
+    assert search.move(j, (0, "r6")) == 9 * improve.CROWD_POINTS
+    assert search.value == pytest.approx(search.total()) == 0
+    # The search finds such a placement from the crowded one.
+    placement, done = improve_placement(inst, _hall_alone(), moves=2000, seed=3)
+    assert done and _run_rules(inst, placement) == []
+    assert PlacementSearch(inst, placement).value == 0
+    assert sum(1 for runs in placement.values() for k, _r in runs if k == "b1") >= 2
+
+
+def test_a_popular_session_in_the_ballroom_is_not_crowding() -> None:
+    inst = AgendaInstance(_ballroom_event(fans=True))
+    search = PlacementSearch(inst, _hall_alone())
+    # All 36 people ranked A: the hall is theirs, nobody sits there without choosing it.
+    assert search.value == 36 * 8
+
+
+def test_the_crowd_term_stays_exact_under_random_moves_and_undos() -> None:
+    inst = AgendaInstance(_ballroom_event())
+    search = PlacementSearch(inst, _hall_alone())
+    rng = random.Random(2)
+    for j, target in _allowed_moves(search, 4, 400):
+        search.move(j, target, undoable=True)
+        if rng.random() < 0.5:
+            search.undo()
+        fresh = PlacementSearch(inst, search.placement())
+        assert search.value == pytest.approx(fresh.value)
+        assert (search.fair_seats == fresh.fair_seats).all()

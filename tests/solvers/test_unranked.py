@@ -85,6 +85,32 @@ def test_people_without_topics_or_delegation_spread_evenly_over_the_runs(method:
     assert plan.metrics["unranked_in_one_run_max_pct"] == round(100 * 4 / 12, 2)
 
 
+@pytest.mark.parametrize("method", ["whole", "decomposed"])
+def test_people_who_ranked_nothing_spread_evenly_whatever_each_runs_fans(method: str) -> None:
+    # Eight fans of X sit in X; the twelve who ranked nothing go four to each run, not
+    # six to Y and Z each because X already holds its fans (the greedy baseline seats
+    # them by the fewest people, fans included, and is left as the baseline).
+    b = EventBuilder("Fans", "Albany, NY", "America/New_York")
+    for i in range(12):
+        b.add_participant(f"s{i:02d}", f"Guest {i}", role="speaker")
+    for i in range(8):
+        b.add_participant(f"f{i}", f"Fan {i}", role="speaker")
+        b.add_preference(f"f{i}", "x", 1)
+    b.add_room("ballroom", "Ballroom", 60)
+    b.add_room("s1", "Small 1", 16)
+    b.add_room("s2", "Small 2", 16)
+    b.add_slot("b1", at(9), at(10), "breakout")
+    for sid in ("x", "y", "z"):
+        b.add_session(sid, sid.upper())
+    event = build(b)
+    plan = solve(event, options(method))
+    assert agenda_violations(event, plan) == []
+    assert all(session_of(plan, f"f{i}") == "x" for i in range(8))
+    unranked = {r.activity_id: sum(p.startswith("s") for p in r.attendees) for r in plan.runs}
+    assert sorted(unranked.values()) == [4, 4, 4]
+    assert plan.metrics["unranked_in_one_run_max_pct"] == round(100 * 4 / 12, 2)
+
+
 @pytest.mark.parametrize("method", METHODS)
 def test_two_members_who_ranked_one_session_first_sit_in_it_together(method: str) -> None:
     event = unranked_delegation_event()

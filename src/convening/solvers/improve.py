@@ -21,6 +21,15 @@ slots. This search scores a placement the way people experience it:
 ``topic``
     Minus ``topic_penalty`` for each extra same-topic session in one slot
     (two on one topic in one slot = 1, as in :mod:`convening.metrics`).
+``crowd``
+    Minus ``crowd_points`` for each person of a breakout slot who can only be
+    seated in a run nobody there asked for beyond a fair size. A run offers its
+    seats up to :data:`CROWD_SHARE` times the mean people per breakout run, or
+    more when that many people's best session in the slot it is; people present
+    beyond what the slot's runs offer so will fill a big room (the ballroom)
+    with people who did not choose its session, while the other rooms of the
+    slot are full. People who ranked nothing have no ``value`` here, so this is
+    where the search weighs their seats.
 
 Moves put a run in another (slot, room) cell, swapping with the run there if
 any, keeping every run rule (pins, presenters in one place, one run of a
@@ -46,7 +55,7 @@ import logging
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -57,12 +66,17 @@ from convening.parallel import chain_seed, run_chains
 from convening.solvers.clock import Clock
 from convening.solvers.instance import AgendaInstance
 
-__all__ = ["OVERFLOW_POINTS", "PlacementSearch", "improve_placement"]
+__all__ = ["CROWD_POINTS", "OVERFLOW_POINTS", "PlacementSearch", "improve_placement"]
 
 logger = logging.getLogger(__name__)
 
 #: Points lost per person picking a run beyond its free seats.
 OVERFLOW_POINTS = 4.0
+#: Points lost per person a breakout slot can seat only in an oversized run (``crowd``).
+CROWD_POINTS = 1.0
+#: A run counts at most this many times the mean people per breakout run as seats for
+#: people it was not chosen by (``crowd``).
+CROWD_SHARE = 3.0
 #: Simulated-annealing temperatures (points) at the first and last move.
 _T_START, _T_END = 6.0, 0.1
 #: Moves per annealing cycle (longer searches reheat from the best placement).
@@ -95,6 +109,9 @@ class PlacementSearch:
         Points lost per extra same-topic session in one slot.
     overflow_points
         Points lost per person beyond a run's free seats.
+    crowd_points
+        Points lost per person a breakout slot can seat only in an oversized
+        run (see ``crowd`` in the module docstring).
     """
 
     def __init__(
@@ -103,10 +120,12 @@ class PlacementSearch:
         placement: dict[str, list[tuple[str, str]]],
         topic_penalty: float = 20.0,
         overflow_points: float = OVERFLOW_POINTS,
+        crowd_points: float = CROWD_POINTS,
     ) -> None:
         self.inst = inst
         self.topic_penalty = topic_penalty
         self.overflow_points = overflow_points
+        self.crowd_points = crowd_points
         self.slots = [
             s.slot_id
             for kind in (SlotKind.PLENARY, SlotKind.BREAKOUT)
@@ -237,6 +256,14 @@ class PlacementSearch:
         self.breakout = np.array(
             [self.kidx[s.slot_id] for s in inst.session_slots[SlotKind.BREAKOUT]], dtype=np.int64
         )
+        # -- crowding: seats a breakout slot offers people its runs were not chosen by --------
+        self.crowded = np.zeros(n_k, dtype=bool)
+        self.crowded[self.breakout] = True
+        breakout_runs = sum(1 for k, _r in self.cell if self.crowded[k])
+        mean = float(self.need[self.breakout].sum()) / max(1, breakout_runs)
+        self.crowd_cap = max(1, math.ceil(CROWD_SHARE * mean))
+        self.n_pres = np.array([self.n_presenters[s] for s in self.run_session], dtype=np.int64)
+        self.fair_seats = np.zeros(n_k, dtype=np.int64)
         # -- evaluation --------------------------------------------------------------------------
         self.load = np.zeros(n_r, dtype=np.int64)
         self.correction = np.zeros(len(self.pair_person), dtype=np.int64)
@@ -253,6 +280,10 @@ class PlacementSearch:
             np.arange(len(self.people), dtype=np.int64), np.arange(len(self.slots), dtype=np.int64)
         )
         np.add.at(self.load, runs, 1)
+        every = np.arange(len(self.cell), dtype=np.int64)
+        self.fair_seats[:] = 0
+        slot_of = np.array([k for k, _r in self.cell], dtype=np.int64)
+        np.add.at(self.fair_seats, slot_of, self._offers(every))
         self.correction = self._corrections(np.arange(len(self.pair_person), dtype=np.int64))
         self.points = seen - float(self.correction.sum())
         self.value = self.points - self._penalties()
@@ -288,6 +319,17 @@ class PlacementSearch:
     def _overflow(self, runs: np.ndarray) -> float:
         return self.overflow_points * float(np.maximum(0, self.load[runs] - self.cap[runs]).sum())
 
+    def _offers(self, runs: np.ndarray) -> np.ndarray:
+        """Seats runs offer under ``crowd``: up to the fair size, or as many as choose them."""
+        seats = self.cap[runs] + self.n_pres[runs]
+        wanted = self.load[runs] + self.n_pres[runs]
+        return np.minimum(seats, np.maximum(self.crowd_cap, wanted))
+
+    def _crowd(self, ks: Iterable[int]) -> float:
+        """The ``crowd`` penalty of slots ``ks``."""
+        short = sum(max(0, int(self.need[k] - self.fair_seats[k])) for k in ks if self.crowded[k])
+        return self.crowd_points * short
+
     def _topic_extra(self, k: int, t: int) -> int:
         return max(0, int(self.topic_count[k, t]) - 1)
 
@@ -301,7 +343,8 @@ class PlacementSearch:
     def _penalties(self) -> float:
         """Overflow and topic penalties of the whole placement."""
         overflow = self._overflow(np.arange(len(self.cell), dtype=np.int64))
-        return overflow + self.topic_penalty * float(np.maximum(0, self.topic_count - 1).sum())
+        topics = self.topic_penalty * float(np.maximum(0, self.topic_count - 1).sum())
+        return overflow + topics + self._crowd(range(len(self.slots)))
 
     def total(self) -> float:
         """The search's objective, recomputed from scratch."""
@@ -404,12 +447,14 @@ class PlacementSearch:
             if undoable:
                 self._save(j, other, src, target, _NONE, _NONE)
             runs = np.array(moved, dtype=np.int64)
-            before = self._overflow(runs)
+            before = self._overflow(runs) + self._crowd((k1,))
+            offered = int(self._offers(runs).sum())
             self._place(j, target)
             if other is not None:
                 self._place(other, src)
             self._occupy(j, other, src, target)
-            delta = before - self._overflow(runs)
+            self.fair_seats[k1] += int(self._offers(runs).sum()) - offered
+            delta = before - self._overflow(runs) - self._crowd((k1,))
             self.value += delta
             return delta
         sessions = [self.run_session[x] for x in moved]
@@ -430,6 +475,7 @@ class PlacementSearch:
         ks = np.array([k1] if k1 == k2 else [k1, k2], dtype=np.int64)
         points_before, old_runs = self._look(people, ks)
         corr_before = self.correction[pairs]
+        crowd_before = self._crowd(ks.tolist())
         self._place(j, target)
         if other is not None:
             self._place(other, src)
@@ -441,20 +487,34 @@ class PlacementSearch:
         np.add.at(self.load, old_runs, -1)
         np.add.at(self.load, new_runs, 1)
         over_after = self._overflow(runs)
+        offers_after = self._offers(runs)
         loads_after = self.load[runs]
         self.load[runs] = loads_before
         # Capacity before the move: moved runs had the other cell's seats.
         caps_after = self.cap[runs].copy()
         self._restore_caps(moved, src, target)
         over_before = self._overflow(runs)
+        offers_before = self._offers(runs)
         self.cap[runs] = caps_after
         self.load[runs] = loads_after
+        # Seats offered under ``crowd``, by slot: moved runs changed slot.
+        slots_after = np.array([self.cell[r][0] for r in runs.tolist()], dtype=np.int64)
+        slots_before = slots_after.copy()
+        slots_before[runs == j] = k1
+        if other is not None:
+            slots_before[runs == other] = k2
+        np.add.at(self.fair_seats, slots_before, -offers_before)
+        np.add.at(self.fair_seats, slots_after, offers_after)
+        crowd_after = self._crowd(ks.tolist())
         corr_after = self._corrections(pairs)
         self.correction[pairs] = corr_after
         topic_after = sum(self._topic_extra(k, t) for k, t in topics)
         gained = (points_after - points_before) - float(corr_after.sum() - corr_before.sum())
         delta = (
-            gained - (over_after - over_before) - self.topic_penalty * (topic_after - topic_before)
+            gained
+            - (over_after - over_before)
+            - self.topic_penalty * (topic_after - topic_before)
+            - (crowd_after - crowd_before)
         )
         self.points += gained
         self.value += delta
@@ -487,6 +547,7 @@ class PlacementSearch:
             self.slot_sf.copy(),
             self.cap.copy(),
             self.load.copy(),
+            self.fair_seats.copy(),
             self.topic_count.copy(),
             [self.session_slots[s].copy() for s in sessions],
             pairs,
@@ -500,7 +561,7 @@ class PlacementSearch:
         if self._undo is None:
             raise RuntimeError("undo() needs a move(..., undoable=True) before it")
         (j, other, src, target, run_at, presenters, busy, avail, people, mask, seats,
-         seats_sf, cap, load, topics, session_slots, pairs, correction, value,
+         seats_sf, cap, load, fair_seats, topics, session_slots, pairs, correction, value,
          points) = self._undo  # fmt: skip
         self._undo = None
         sessions = [self.run_session[j]] + ([] if other is None else [self.run_session[other]])
@@ -518,6 +579,7 @@ class PlacementSearch:
         self.avail[presenters] = avail
         self.mask[people] = mask
         self.slot_seats, self.slot_sf, self.cap, self.load = seats, seats_sf, cap, load
+        self.fair_seats = fair_seats
         self.topic_count = topics
         self.correction[pairs] = correction
         self.value = value

@@ -11,12 +11,14 @@ slots, ranks that could not be met) are placed by a :class:`Guide`, in this
 order of weight: their delegation (spread over different sessions, or kept
 together, per ``SolveOptions.spread``), a session on one of their own
 ``topics``, then on one of their city's, then room balance (each seat costs
-more the fuller its run already is, so no run fills with people who did not
-choose it while others stay nearly empty). Spreading is exact: each
+more the more people who did not choose the run it already holds, so no run
+fills with people who did not choose it while others have few; the people
+who did choose a run do not count, or a run its fans left half empty would
+take the slot's unranked people instead). Spreading is exact: each
 delegation's people reach a run through one node per (delegation, run)
 whose arcs cost ``0, 1, 2, …`` pairs more per member already there
 (convex, so min-cost flow optimises it); balance likewise by seats that cost
-more the fuller the run. Costs are in thousandths of a preference point and
+more the more such people the run holds. Costs are in thousandths of a preference point and
 follow ``SolveOptions.weights`` (``preference``, ``delegation``, ``interest``,
 ``balance``), as in the whole model.
 
@@ -70,7 +72,7 @@ class Guide:
     pair: int
     #: Gain of one interest unit (see :attr:`AgendaInstance.likes`).
     interest: int
-    #: Cost of one more person already in the run (room balance).
+    #: Cost of one more person who did not choose the run already in it (room balance).
     balance: int
     #: Breakout slots (delegation spread acts there only, as in the metric).
     breakout: frozenset[str]
@@ -177,8 +179,13 @@ def seat_slot(
         if guide is None or guide.balance <= 0:
             pending.append((run_node[sid], sink, free, 0, None))
             continue
-        # Seats cost more the fuller the run (convex): runs fill evenly.
-        load = len(there.get(sid, ()))
+        # Seats cost more the more people who did not choose the run it holds (convex):
+        # they spread evenly over the runs, whatever their fans.
+        load = sum(
+            1
+            for q in there.get(sid, ())
+            if not inst.score(q, sid) and not inst.is_presenting(q, sid)
+        )
         step = max(1, len(people) // (8 * max(1, len(runs))))
         left = min(free, len(people))
         j = 0
