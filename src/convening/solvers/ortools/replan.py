@@ -893,6 +893,9 @@ def replan_agenda(
     info: dict[str, Any] = {}
     affected = _affected_sessions(inst, previous)
     hot = {k for sid in affected for k, _r in previous.cells.get(sid, ())}
+    # A cancelled session's slots have fewer seats now: their runs may change rooms and
+    # other runs may come in, when the seats left there are too few.
+    hot |= {k for sid, cells in previous.cells.items() if sid not in inst.info for k, _r in cells}
     previous_slots = {(sid, k) for sid, cells in previous.cells.items() for k, _r in cells}
     displaced = set(displaced_runs(inst, previous))
     # Small models first, each step only when the one before falls short: the runs that
