@@ -67,17 +67,23 @@ def test_several_delegations_fill_the_small_rooms_before_the_ballroom_takes_them
     assert plan.metrics["unranked_in_one_run_max_pct"] == round(100 * 4 / 12, 2)
 
 
-@pytest.mark.parametrize("method", METHODS)
-def test_people_without_topics_or_delegation_spread_evenly_over_the_runs(method: str) -> None:
-    b = EventBuilder("Balance", "Albany, NY", "America/New_York")
+def twelve_guests_three_sessions(b: EventBuilder, small_rooms: int) -> None:
+    """Twelve guests who ranked nothing, one breakout slot, sessions X, Y and Z, a ballroom
+    and two small rooms of ``small_rooms`` seats."""
     for i in range(12):
         b.add_participant(f"s{i:02d}", f"Guest {i}", role="speaker")
     b.add_room("ballroom", "Ballroom", 60)
-    b.add_room("s1", "Small 1", 8)
-    b.add_room("s2", "Small 2", 8)
+    b.add_room("s1", "Small 1", small_rooms)
+    b.add_room("s2", "Small 2", small_rooms)
     b.add_slot("b1", at(9), at(10), "breakout")
     for sid in ("x", "y", "z"):
         b.add_session(sid, sid.upper())
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_people_without_topics_or_delegation_spread_evenly_over_the_runs(method: str) -> None:
+    b = EventBuilder("Balance", "Albany, NY", "America/New_York")
+    twelve_guests_three_sessions(b, small_rooms=8)
     event = build(b)
     plan = solve(event, options(method))
     assert agenda_violations(event, plan) == []
@@ -91,17 +97,10 @@ def test_people_who_ranked_nothing_spread_evenly_whatever_each_runs_fans(method:
     # six to Y and Z each because X already holds its fans (the greedy baseline seats
     # them by the fewest people, fans included, and is left as the baseline).
     b = EventBuilder("Fans", "Albany, NY", "America/New_York")
-    for i in range(12):
-        b.add_participant(f"s{i:02d}", f"Guest {i}", role="speaker")
+    twelve_guests_three_sessions(b, small_rooms=16)
     for i in range(8):
         b.add_participant(f"f{i}", f"Fan {i}", role="speaker")
         b.add_preference(f"f{i}", "x", 1)
-    b.add_room("ballroom", "Ballroom", 60)
-    b.add_room("s1", "Small 1", 16)
-    b.add_room("s2", "Small 2", 16)
-    b.add_slot("b1", at(9), at(10), "breakout")
-    for sid in ("x", "y", "z"):
-        b.add_session(sid, sid.upper())
     event = build(b)
     plan = solve(event, options(method))
     assert agenda_violations(event, plan) == []
