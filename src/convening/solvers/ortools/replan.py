@@ -114,6 +114,12 @@ class PreviousAgenda:
         )
 
 
+def still_there(inst: AgendaInstance, previous: PreviousAgenda, item: str, k: str) -> list[str]:
+    """The people of a previous run (``item`` in slot ``k``) who are still present then."""
+    here = inst.present_sets.get(k, frozenset())
+    return [p for p in previous.attendees.get((item, k), ()) if p in here]
+
+
 def _agenda_slots(inst: AgendaInstance) -> list[str]:
     return [
         s.slot_id
@@ -200,8 +206,7 @@ def displaced_runs(inst: AgendaInstance, previous: PreviousAgenda) -> list[tuple
         for k, r in cells:
             if k not in inst.present_sets:
                 continue
-            here = inst.present_sets[k]
-            people = sum(1 for p in previous.attendees.get((sid, k), ()) if p in here)
+            people = len(still_there(inst, previous, sid, k))
             if (k, r) not in options or people > options[(k, r)]:
                 out.append((sid, k))
     return sorted(out)
@@ -226,8 +231,7 @@ def slot_diagnosis(
         if session.slot_id is not None and session.slot_id != k:
             lines.append(f"{sid} in slot {k}: it is now pinned to slot {session.slot_id}")
             continue
-        here = inst.present_sets.get(k, frozenset())
-        people = [p for p in previous.attendees.get((sid, k), ()) if p in here]
+        people = still_there(inst, previous, sid, k)
         rooms = [r for kk, r in previous.cells.get(sid, ()) if kk == k]
         step_free = any(p in inst.accessible for p in people)
         need = max(len(people), len(session.presenters))
@@ -417,12 +421,11 @@ class ReplanPlacement:
         """People a previous run keeps in place if it stays (in ``room``): its attendees
         still there, those who need step-free access only in a step-free room."""
         inst = self.inst
-        here = inst.present_sets.get(k, frozenset())
         step_free = room is None or inst.room_accessible(room)
         people = [
             p
-            for p in self.previous.attendees.get((item, k), ())
-            if p in here and (step_free or p not in inst.accessible)
+            for p in still_there(inst, self.previous, item, k)
+            if step_free or p not in inst.accessible
         ]
         return min(len(people), seats)
 
@@ -486,15 +489,12 @@ class ReplanPlacement:
         big rooms go to the runs that need them.
         """
         inst = self.inst
-        here = inst.present_sets
         kept: set[tuple[str, str, str]] = set()
         taken: set[tuple[str, str]] = set()
         lost: list[tuple[int, str, str, bool]] = []
         for sid, cells in self.previous.cells.items():
             for k, r in cells:
-                people = [
-                    p for p in self.previous.attendees.get((sid, k), ()) if p in here.get(k, ())
-                ]
+                people = still_there(inst, self.previous, sid, k)
                 if (sid, k, r) in self.y and self.seats[(sid, k, r)] >= len(people):
                     kept.add((sid, k, r))
                     taken.add((k, r))
@@ -1017,8 +1017,7 @@ def _swap_partners(
             held.setdefault(k, {})[r] = sid
     out: set[tuple[str, str]] = set()
     for sid, k in displaced:
-        here = inst.present_sets.get(k, frozenset())
-        people = [p for p in previous.attendees.get((sid, k), ()) if p in here]
+        people = still_there(inst, previous, sid, k)
         need = len(people)
         step_free = any(p in inst.accessible for p in people)
         options = [
@@ -1064,13 +1063,12 @@ def capacity_losses(inst: AgendaInstance, previous: PreviousAgenda) -> dict[str,
     """
     out: dict[str, int] = {}
     for k in inst.present_sets:
-        here = inst.present_sets[k]
         rooms: dict[str, int] = {}
         counts = []
         for sid, cells in previous.cells.items():
             if not any(kk == k for kk, _r in cells):
                 continue
-            n = sum(1 for p in previous.attendees.get((sid, k), ()) if p in here)
+            n = len(still_there(inst, previous, sid, k))
             options = (
                 [(r, c) for kk, r, c in inst.info[sid].options if kk == k]
                 if (sid in inst.info)
@@ -1087,7 +1085,7 @@ def capacity_losses(inst: AgendaInstance, previous: PreviousAgenda) -> dict[str,
             if kk != k:
                 continue
             tour = inst.event.tour_by_id.get(tid)
-            riders = sum(1 for p in previous.attendees.get((tid, k), ()) if p in here)
+            riders = len(still_there(inst, previous, tid, k))
             fits = tour is not None and k in inst.tour_options(tour)
             lost += riders - (min(riders, tour.seats) if fits and tour is not None else 0)
         if lost:
@@ -1097,14 +1095,7 @@ def capacity_losses(inst: AgendaInstance, previous: PreviousAgenda) -> dict[str,
 
 def _could_keep(inst: AgendaInstance, previous: PreviousAgenda) -> int:
     """At most how many people-slots the placement's first level can keep where they were."""
-    here = inst.present_sets
-    total = sum(
-        1
-        for (item, k), people in previous.attendees.items()
-        if k in here
-        for p in people
-        if p in here[k]
-    )
+    total = sum(len(still_there(inst, previous, item, k)) for item, k in previous.attendees)
     return total - sum(capacity_losses(inst, previous).values())
 
 
@@ -1136,8 +1127,7 @@ def _affected_sessions(inst: AgendaInstance, previous: PreviousAgenda) -> frozen
             out.add(sid)
             continue
         for k, r in valid:
-            here = inst.present_sets.get(k, frozenset())
-            people = sum(1 for p in previous.attendees.get((sid, k), ()) if p in here)
+            people = len(still_there(inst, previous, sid, k))
             if people > options[(k, r)]:
                 out.add(sid)
     return frozenset(out)
