@@ -1010,7 +1010,6 @@ def _swap_partners(
     """Runs a displaced run may swap rooms with: in its slot, in a room bigger than any
     room left free there, when no free room seats the people it had (step-free rooms
     only, when one of them needs step-free access)."""
-    rooms = {r.room_id: r.capacity for r in inst.event.rooms}
     held: dict[str, dict[str, str]] = {}
     for sid, cells in previous.cells.items():
         for k, r in cells:
@@ -1030,7 +1029,7 @@ def _swap_partners(
             continue
         for r, c in options:
             other = held.get(k, {}).get(r)
-            if other is not None and other != sid and c > free and rooms.get(r, 0) > free:
+            if other is not None and other != sid and c > free:
                 out.add((other, k))
     return out
 
